@@ -1,0 +1,280 @@
+//! The command line: parses flags into settings, then runs one command.
+//!
+//! Exit status: 0 success; 1 a fatal error (nothing was changed); 2 a usage error (clap);
+//! 3 an import that rejected some records (the valid rest was imported).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{DEMO_STORE, FileConfig, LogFormat, Settings};
+use crate::demo::{self, DemoSize};
+use crate::domain::LayerKind;
+use crate::domain::crs::Crs;
+use crate::http::{AppState, Application};
+use crate::import::source::Format;
+use crate::import::{self, ImportOptions};
+use crate::store::{SqliteStore, Store, WriteMode};
+
+/// Exit status of an import that rejected some records.
+pub const EXIT_REJECTED: u8 = 3;
+
+/// madinati (مدينتي): the city's layers, tiles, search and land services.
+#[derive(Debug, Parser)]
+#[command(name = "madinati", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (TOML); default ./madinati.toml when present.
+    #[arg(long, env = "MADINATI_CONFIG", global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Log format.
+    #[arg(long, env = "MADINATI_LOG_FORMAT", global = true, value_enum)]
+    log_format: Option<LogFormat>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the store over HTTP (health, readiness; maps and APIs as they are built).
+    Serve(ServeArgs),
+    /// Import a file into a layer: validated, reprojected, all or nothing; rejects written aside.
+    Import(ImportArgs),
+    /// Build the demo city (and serve it, without a subcommand).
+    Demo(DemoArgs),
+    /// List the store's layers with their feature counts and extents.
+    Layers(StoreArg),
+}
+
+#[derive(Debug, Args)]
+struct StoreArg {
+    /// The GeoPackage store.
+    #[arg(long, env = "MADINATI_STORE", value_name = "FILE")]
+    store: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    store: StoreArg,
+    /// Address to listen on [default: 0.0.0.0:8080].
+    #[arg(long, env = "MADINATI_LISTEN", value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    #[command(flatten)]
+    store: StoreArg,
+    /// Target layer: districts, plans, streets, parcels or service_points.
+    #[arg(long, value_parser = parse_layer)]
+    layer: LayerKind,
+    /// The file to import (GeoJSON, GeoJSONSeq, FlatGeobuf, CSV, Shapefile, GeoPackage; more with GDAL).
+    input: PathBuf,
+    /// Source CRS (EPSG:32639, 20439, 8839, 9359, 3857, ... or a PROJ string); default: what the file declares, else EPSG:4326.
+    #[arg(long, value_parser = parse_crs)]
+    srs: Option<Crs>,
+    /// Read a field from a differently named source property, e.g. --map parcel_no=PARCEL_NUM.
+    #[arg(long = "map", value_name = "TARGET=SOURCE", value_parser = parse_mapping)]
+    mapping: Vec<(String, String)>,
+    /// Replace the layer's features instead of adding to them.
+    #[arg(long)]
+    replace: bool,
+    /// Input format, when the file name does not tell.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Table or layer to read in a multi-layer source (GeoPackage, GDAL).
+    #[arg(long, value_name = "NAME")]
+    source_layer: Option<String>,
+    /// Where to write rejected records [default: <input name>.rejects.geojson].
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// No progress output.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    #[command(subcommand)]
+    action: Option<DemoAction>,
+    /// The demo GeoPackage to build if missing, then serve.
+    #[arg(long, default_value = DEMO_STORE, value_name = "FILE")]
+    out: PathBuf,
+    /// Address to listen on [default: 0.0.0.0:8080].
+    #[arg(long, env = "MADINATI_LISTEN", value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+}
+
+#[derive(Debug, Subcommand)]
+enum DemoAction {
+    /// Generate a deterministic demo city around Dammam into a GeoPackage.
+    Build {
+        /// small (tests), city (≥ 50,000 parcels), province (≥ 1,000,000 parcels, benchmarks).
+        #[arg(long, value_enum, default_value = "city")]
+        size: DemoSize,
+        #[arg(long, default_value = DEMO_STORE, value_name = "FILE")]
+        out: PathBuf,
+        /// Random seed: the same seed builds the same city.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn parse_layer(s: &str) -> Result<LayerKind, String> {
+    s.parse().map_err(|e: crate::domain::layer::UnknownLayer| e.to_string())
+}
+
+fn parse_crs(s: &str) -> Result<Crs, String> {
+    Crs::parse(s).map_err(|e| e.to_string())
+}
+
+fn parse_mapping(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((t, src)) if !t.trim().is_empty() && !src.trim().is_empty() => Ok((t.trim().to_string(), src.trim().to_string())),
+        _ => Err(format!("{s:?} is not TARGET=SOURCE, e.g. parcel_no=PARCEL_NUM")),
+    }
+}
+
+/// Parses the command line and runs it; returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let file = FileConfig::load(cli.config.as_deref())?;
+    let (store, listen) = match &cli.command {
+        Command::Serve(a) => (a.store.store.clone(), a.listen),
+        Command::Import(a) => (a.store.store.clone(), None),
+        Command::Layers(a) => (a.store.clone(), None),
+        Command::Demo(a) => (None, a.listen),
+    };
+    let settings = Settings::resolve(file, store, listen, cli.log_format)?;
+    init_logging(settings.log_format);
+    match cli.command {
+        Command::Serve(_) => {
+            let store = SqliteStore::open(settings.require_store()?, false)
+                .await
+                .context("open the store (create one with `madinati import` or `madinati demo build`)")?;
+            serve(Arc::new(store), settings.listen).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(a) => import_command(&settings, a).await,
+        Command::Layers(_) => {
+            let store = SqliteStore::open(settings.require_store()?, false).await?;
+            for layer in LayerKind::ALL {
+                let s = store.layer_summary(layer).await?;
+                let extent = s.extent.map_or("empty".to_string(), |e| {
+                    format!("({:.6}, {:.6}) - ({:.6}, {:.6})", e.min_x, e.min_y, e.max_x, e.max_y)
+                });
+                println!("{:<15} {:>9} features  {extent}", layer.id(), s.current);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(a) => demo_command(a, settings.listen).await,
+    }
+}
+
+async fn serve(store: Arc<dyn Store>, listen: SocketAddr) -> anyhow::Result<()> {
+    let app = Application::bind(listen, AppState { store: store.clone() })
+        .await
+        .with_context(|| format!("listen on {listen}"))?;
+    tracing::info!(address = %app.local_addr()?, store = %store.location(), "madinati is serving");
+    app.run().await?;
+    Ok(())
+}
+
+async fn import_command(settings: &Settings, a: ImportArgs) -> anyhow::Result<ExitCode> {
+    let store = SqliteStore::open(settings.require_store()?, true).await?;
+    let known: Vec<&str> = crate::domain::attributes::fields(a.layer).iter().map(|f| f.name).collect();
+    let mut mapping = HashMap::new();
+    for (target, source) in a.mapping {
+        if !known.contains(&target.as_str()) {
+            bail!("--map {target}=...: {} has no field {target}; its fields are {}", a.layer, known.join(", "));
+        }
+        mapping.insert(target, source);
+    }
+    let opts = ImportOptions {
+        input: a.input,
+        layer: a.layer,
+        srs: a.srs,
+        mapping,
+        mode: if a.replace { WriteMode::Replace } else { WriteMode::Append },
+        format: a.format,
+        source_layer: a.source_layer,
+        rejects: a.rejects,
+        quiet: a.quiet,
+    };
+    let summary = import::import(&store, &opts, Arc::new(settings.categories.clone())).await;
+    store.close().await;
+    let summary = summary?;
+    print!("{summary}");
+    Ok(if summary.rejected > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
+}
+
+async fn build_demo(size: DemoSize, out: &std::path::Path, seed: u64) -> anyhow::Result<SqliteStore> {
+    let store = SqliteStore::open(out, true).await?;
+    let mut bar = import::progress::Progress::new(None, false);
+    let summary = demo::build(&store, size, seed, &mut |layer, done, total| {
+        bar.update(done, || format!("{layer}: {done}/{total}"));
+    })
+    .await?;
+    bar.finish();
+    println!(
+        "demo city in {}: {} districts, {} plans, {} streets, {} parcels, {} service points ({:.1} s)",
+        out.display(),
+        summary.districts,
+        summary.plans,
+        summary.streets,
+        summary.parcels,
+        summary.service_points,
+        summary.elapsed.as_secs_f64()
+    );
+    Ok(store)
+}
+
+async fn demo_command(a: DemoArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
+    match a.action {
+        Some(DemoAction::Build { size, out, seed }) => {
+            build_demo(size, &out, seed).await?.close().await;
+        }
+        None => {
+            let store = if a.out.exists() {
+                SqliteStore::open(&a.out, false).await?
+            } else {
+                build_demo(DemoSize::City, &a.out, 1).await?
+            };
+            println!("serving the demo city on http://{listen}/ (Ctrl-C to stop)");
+            serve(Arc::new(store), listen).await?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,125 @@
+//! Configuration: a TOML file, then `MADINATI_*` environment variables, then command-line flags,
+//! each overriding the one before.
+//!
+//! The file is `--config FILE` (or `MADINATI_CONFIG`), else `./madinati.toml` when present.
+//! Environment variables and flags are read by clap (`env = ...`), which already gives flags
+//! precedence over the environment; `Settings::resolve` puts the file and the defaults under both.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::domain::category::{Category, CategoryError, CategoryRegistry};
+
+/// The default GeoPackage of `madinati demo`.
+pub const DEMO_STORE: &str = "madinati-demo.gpkg";
+/// The default address `serve` listens on.
+pub const DEFAULT_LISTEN: &str = "0.0.0.0:8080";
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line (for log collectors).
+    Json,
+}
+
+/// The configuration file, every key optional.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// The GeoPackage store.
+    pub store: Option<PathBuf>,
+    /// Address to listen on, e.g. "127.0.0.1:8080".
+    pub listen: Option<SocketAddr>,
+    pub log_format: Option<LogFormat>,
+    /// Service categories added to the fixed list.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+}
+
+/// What went wrong reading the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("the configuration file {path} is not valid: {message}")]
+    Parse { path: String, message: String },
+    #[error("the configuration's categories are not valid: {0}")]
+    Categories(#[from] CategoryError),
+    #[error("no store given: pass --store FILE, set MADINATI_STORE, or put `store = \"FILE\"` in madinati.toml")]
+    NoStore,
+}
+
+impl FileConfig {
+    /// Loads `explicit`, or `./madinati.toml` if it exists, or nothing.
+    pub fn load(explicit: Option<&Path>) -> Result<FileConfig, ConfigError> {
+        let path = match explicit {
+            Some(p) => p.to_path_buf(),
+            None if Path::new("madinati.toml").is_file() => PathBuf::from("madinati.toml"),
+            None => return Ok(FileConfig::default()),
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.display().to_string(), message: e.to_string() })
+    }
+}
+
+/// The settings in force after merging file, environment and flags.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub store: Option<PathBuf>,
+    pub listen: SocketAddr,
+    pub log_format: LogFormat,
+    pub categories: CategoryRegistry,
+}
+
+impl Settings {
+    /// Merges `flags` (flags and environment, as clap read them) over `file` and the defaults.
+    pub fn resolve(file: FileConfig, store: Option<PathBuf>, listen: Option<SocketAddr>, log_format: Option<LogFormat>) -> Result<Settings, ConfigError> {
+        let default_listen: SocketAddr = DEFAULT_LISTEN.parse().map_err(|e: std::net::AddrParseError| ConfigError::Parse {
+            path: "built-in default".into(),
+            message: e.to_string(),
+        })?;
+        Ok(Settings {
+            store: store.or(file.store),
+            listen: listen.or(file.listen).unwrap_or(default_listen),
+            log_format: log_format.or(file.log_format).unwrap_or_default(),
+            categories: CategoryRegistry::with_extra(file.categories)?,
+        })
+    }
+
+    /// The store path, or an error that says how to give one.
+    pub fn require_store(&self) -> Result<&Path, ConfigError> {
+        self.store.as_deref().ok_or(ConfigError::NoStore)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_file_and_file_overrides_defaults() {
+        let file: FileConfig = toml::from_str(
+            "store = \"from-file.gpkg\"\nlisten = \"127.0.0.1:9000\"\n[[categories]]\ncode = \"laundry\"\nlabel_ar = \"مغسلة\"\nlabel_en = \"Laundry\"\n",
+        )
+        .unwrap();
+        let s = Settings::resolve(file.clone(), Some("flag.gpkg".into()), None, None).unwrap();
+        assert_eq!(s.store.as_deref(), Some(Path::new("flag.gpkg")));
+        assert_eq!(s.listen.port(), 9000);
+        assert!(s.categories.resolve("مغسلة").is_some());
+        let s = Settings::resolve(FileConfig::default(), None, None, None).unwrap();
+        assert_eq!(s.listen.port(), 8080);
+        assert!(matches!(s.require_store(), Err(ConfigError::NoStore)));
+    }
+
+    #[test]
+    fn unknown_keys_are_an_error() {
+        assert!(toml::from_str::<FileConfig>("stor = \"x\"").is_err());
+    }
+}

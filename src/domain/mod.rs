@@ -1,0 +1,19 @@
+//! The city's domain: layers and their typed features, validated geometry, geodesic measures,
+//! service categories, opening hours and coordinate reference systems.
+//!
+//! Nothing here knows about HTTP or SQL. Values are made by parsing (`TryFrom`, `parse`), so a
+//! value of a domain type is valid by construction and the rest of the system never re-checks it.
+
+pub mod attributes;
+pub mod category;
+pub mod crs;
+pub mod feature;
+pub mod geodesy;
+pub mod geometry;
+pub mod layer;
+pub mod opening_hours;
+pub mod wkb;
+
+pub use feature::{Feature, FeatureId, Lifespan, SourceId};
+pub use geometry::{Bbox, GeometryProblem, RawGeometry, ValidGeometry};
+pub use layer::{GeometryShape, LayerKind};

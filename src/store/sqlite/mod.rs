@@ -1,0 +1,207 @@
+//! The embedded store: one GeoPackage 1.3 file (SQLite in WAL mode) that QGIS and `ogrinfo`
+//! open as it is. Feature tables are registered in `gpkg_contents` and `gpkg_geometry_columns`
+//! (EPSG:4326); lineage and the import log are attribute tables in the same file; owners are in
+//! a table of their own that is not registered as a layer.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqliteConnection};
+
+use super::{AsOf, LayerSummary, LayerWrite, LineageEdge, LineageKind, Store, StoreError, StoredFeature, WriteMode};
+use crate::domain::attributes::{NationalId, Owner};
+use crate::domain::{Bbox, FeatureId, LayerKind};
+
+pub mod gpkg_blob;
+mod rows;
+mod write;
+
+/// GeoPackage's SQLite `application_id` ("GPKG").
+const GPKG_APPLICATION_ID: i64 = 0x4750_4B47;
+/// GeoPackage 1.3.0 as `user_version`.
+const GPKG_USER_VERSION: i64 = 10300;
+
+/// The GeoPackage store.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+    path: PathBuf,
+}
+
+impl SqliteStore {
+    /// Opens the GeoPackage at `path`, creating it when `create` is set, and brings its schema
+    /// up to date (versioned migrations, each in a transaction).
+    pub async fn open(path: &Path, create: bool) -> Result<SqliteStore, StoreError> {
+        let location = path.display().to_string();
+        let open_err = |source| StoreError::Open { location: location.clone(), source };
+        let options = SqliteConnectOptions::from_str("sqlite://")
+            .map_err(open_err)?
+            .filename(path)
+            .create_if_missing(create)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(30))
+            .pragma("cache_size", "-65536");
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .min_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(open_err)?;
+        sqlx::migrate!("migrations/sqlite")
+            .run(&pool)
+            .await
+            .map_err(|source| StoreError::Migrate { location: location.clone(), source })?;
+        sqlx::query(&format!(
+            "PRAGMA application_id = {GPKG_APPLICATION_ID}; PRAGMA user_version = {GPKG_USER_VERSION};"
+        ))
+        .execute(&pool)
+        .await
+        .map_err(StoreError::query("marking the file as a GeoPackage"))?;
+        Ok(SqliteStore { pool, path: path.to_path_buf() })
+    }
+
+    /// The file this store lives in.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes the pool, checkpointing the WAL into the main file.
+    pub async fn close(&self) {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
+        self.pool.close().await;
+    }
+}
+
+fn as_of_clause(as_of: AsOf) -> (String, Option<String>) {
+    match as_of {
+        AsOf::Current => ("valid_to IS NULL".into(), None),
+        AsOf::At(t) => (
+            "(valid_from IS NULL OR valid_from <= ?1) AND (valid_to IS NULL OR valid_to > ?1)".into(),
+            Some(super::timestamp(t)),
+        ),
+        AsOf::All => ("1 = 1".into(), None),
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn location(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT count(*) FROM gpkg_contents")
+            .fetch_one(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(StoreError::query("checking the store answers"))
+    }
+
+    async fn begin_write(&self, layer: LayerKind, mode: WriteMode, source: &str) -> Result<Box<dyn LayerWrite>, StoreError> {
+        Ok(Box::new(write::SqliteLayerWrite::begin(&self.pool, layer, mode, source).await?))
+    }
+
+    async fn layer_summary(&self, layer: LayerKind) -> Result<LayerSummary, StoreError> {
+        let t = layer.id();
+        let row = sqlx::query(&format!(
+            "SELECT (SELECT count(*) FROM {t} WHERE valid_to IS NULL), min_x, min_y, max_x, max_y \
+             FROM gpkg_contents WHERE table_name = ?"
+        ))
+        .bind(t)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(StoreError::query(format!("summarising {t}")))?;
+        let current: i64 = row.get(0);
+        let extent = match (row.get(1), row.get(2), row.get(3), row.get(4)) {
+            (Some(min_x), Some(min_y), Some(max_x), Some(max_y)) if current > 0 => Some(Bbox { min_x, min_y, max_x, max_y }),
+            _ => None,
+        };
+        Ok(LayerSummary { current: current as u64, extent })
+    }
+
+    async fn features(&self, layer: LayerKind, as_of: AsOf) -> Result<Vec<StoredFeature>, StoreError> {
+        let (clause, bind) = as_of_clause(as_of);
+        let sql = format!("SELECT * FROM {} WHERE {clause} ORDER BY fid", layer.id());
+        let mut q = sqlx::query(&sql);
+        if let Some(b) = bind {
+            q = q.bind(b);
+        }
+        let rows = q
+            .fetch_all(&self.pool)
+            .await
+            .map_err(StoreError::query(format!("reading {layer}")))?;
+        rows.iter().map(|r| rows::feature(layer, r)).collect()
+    }
+
+    async fn parcel_owner(&self, parcel: FeatureId) -> Result<Option<Owner>, StoreError> {
+        let row = sqlx::query("SELECT owner_name, owner_id FROM parcel_owners WHERE parcel_fid = ?")
+            .bind(parcel.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("reading a parcel's owner"))?;
+        row.map(|r| {
+            let id: String = r.get(1);
+            let national_id = NationalId::try_from(id.as_str()).map_err(|reason| StoreError::Corrupt {
+                layer: LayerKind::Parcels,
+                fid: parcel.0,
+                reason: format!("owner id: {reason}"),
+            })?;
+            Ok(Owner { name: r.get(0), national_id })
+        })
+        .transpose()
+    }
+
+    async fn lineage(&self, parcel: FeatureId) -> Result<Vec<LineageEdge>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT parent_fid, child_fid, kind, request_id, recorded_at FROM parcel_lineage \
+             WHERE parent_fid = ?1 OR child_fid = ?1 ORDER BY fid",
+        )
+        .bind(parcel.0)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(StoreError::query("reading lineage"))?;
+        rows.iter()
+            .map(|r| {
+                let corrupt = |reason: String| StoreError::Corrupt { layer: LayerKind::Parcels, fid: parcel.0, reason };
+                let kind = match r.get::<String, _>(2).as_str() {
+                    "split" => LineageKind::Split,
+                    "merge" => LineageKind::Merge,
+                    "update" => LineageKind::Update,
+                    other => return Err(corrupt(format!("unknown lineage kind {other}"))),
+                };
+                let at: String = r.get(4);
+                Ok(LineageEdge {
+                    parent: FeatureId(r.get(0)),
+                    child: FeatureId(r.get(1)),
+                    kind,
+                    request_id: r.get(3),
+                    recorded_at: rows::parse_time(&at).map_err(corrupt)?,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Records a lineage edge inside an open transaction (used by the land workflows).
+pub async fn record_lineage(conn: &mut SqliteConnection, edge: &LineageEdge) -> Result<(), StoreError> {
+    let kind = match edge.kind {
+        LineageKind::Split => "split",
+        LineageKind::Merge => "merge",
+        LineageKind::Update => "update",
+    };
+    sqlx::query("INSERT INTO parcel_lineage (parent_fid, child_fid, kind, request_id, recorded_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(edge.parent.0)
+        .bind(edge.child.0)
+        .bind(kind)
+        .bind(&edge.request_id)
+        .bind(super::timestamp(edge.recorded_at))
+        .execute(conn)
+        .await
+        .map(|_| ())
+        .map_err(StoreError::query("recording lineage"))
+}
