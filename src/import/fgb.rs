@@ -63,12 +63,23 @@ impl PropertyProcessor for Properties {
             ColumnValue::ULong(v) => Value::from(*v),
             ColumnValue::Float(v) => Value::from(f64::from(*v)),
             ColumnValue::Double(v) => Value::from(*v),
-            ColumnValue::String(s) | ColumnValue::DateTime(s) => Value::from(*s),
+            ColumnValue::String(s) => Value::from(*s),
+            ColumnValue::DateTime(s) => Value::from(date_or_datetime(s)),
             ColumnValue::Json(s) => serde_json::from_str(s).unwrap_or_else(|_| Value::from(*s)),
             ColumnValue::Binary(b) => Value::from(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
         };
         self.0.insert(name.to_string(), v);
         Ok(false)
+    }
+}
+
+/// FlatGeobuf has no date type: GDAL and others write a date field as a DateTime at midnight
+/// with no zone. Such a value is read back as the date it was, so a FlatGeobuf and a GeoJSON of
+/// the same data import the same.
+fn date_or_datetime(s: &str) -> &str {
+    match s.strip_suffix("T00:00:00") {
+        Some(day) if day.len() == 10 && day.as_bytes()[4] == b'-' && day.as_bytes()[7] == b'-' => day,
+        _ => s,
     }
 }
 
