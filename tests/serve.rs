@@ -1,0 +1,133 @@
+//! The server: health and readiness in-process and on a real port, structured logs, graceful
+//! shutdown on SIGTERM, and the demo city served end to end.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode};
+use common::*;
+use madinati::http::{AppState, router};
+use serde_json::Value;
+use tower::ServiceExt;
+
+async fn get(app: axum::Router, uri: &str) -> (StatusCode, Value) {
+    let res = app.oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status();
+    let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    (status, serde_json::from_slice(&body).unwrap())
+}
+
+#[tokio::test]
+async fn health_ready_and_not_found_in_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh_store(dir.path()).await;
+    let app = router(AppState { store: Arc::new(store.clone()) });
+    let (s, body) = get(app.clone(), "/health").await;
+    assert_eq!((s, body["status"].as_str()), (StatusCode::OK, Some("ok")));
+    let (s, body) = get(app.clone(), "/ready").await;
+    assert_eq!((s, body["status"].as_str()), (StatusCode::OK, Some("ready")));
+    let (s, body) = get(app.clone(), "/nowhere").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(body["description"].as_str().unwrap().contains("/nowhere"));
+
+    // A store that no longer answers makes /ready say 503, while /health stays up.
+    store.close().await;
+    let (s, body) = get(app.clone(), "/ready").await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert_eq!(get(app, "/health").await.0, StatusCode::OK);
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts `madinati <args>` and waits until /health answers; returns the child and base URL.
+async fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (std::process::Child, String) {
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut cmd = bin();
+    cmd.current_dir(dir).args(args).env("MADINATI_LISTEN", &listen).stdout(Stdio::null()).stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = cmd.spawn().unwrap();
+    let base = format!("http://{listen}");
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while Instant::now() < deadline {
+        if let Ok(r) = reqwest::get(format!("{base}/health")).await
+            && r.status().is_success()
+        {
+            return (child, base);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server did not come up on {listen}");
+}
+
+fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let pid = child.id().to_string();
+    let ok = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(ok.success());
+    child.wait().unwrap()
+}
+
+#[tokio::test]
+async fn serve_answers_on_a_real_port_logs_json_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = shared_data("dammam_districts_addressgov.geojson");
+    let out = run(dir.path(), &["import", "--store", "city.gpkg", "--layer", "districts", input.to_str().unwrap()]);
+    assert!(out.status.success());
+    let (mut child, base) = start(dir.path(), &["serve", "--log-format", "json"], &[("MADINATI_STORE", "city.gpkg")]).await;
+    let ready: Value = reqwest::get(format!("{base}/ready")).await.unwrap().json().await.unwrap();
+    assert_eq!(ready["status"], "ready");
+    assert!(ready["store"].as_str().unwrap().ends_with("city.gpkg"));
+    let status = terminate(&mut child);
+    assert!(status.success(), "graceful shutdown exits 0, got {status:?}");
+    let logs: Vec<String> = BufReader::new(child.stderr.take().unwrap()).lines().map_while(Result::ok).collect();
+    assert!(!logs.is_empty());
+    for line in &logs {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("log line is not JSON ({e}): {line}"));
+        assert!(v.get("level").is_some() && v.get("timestamp").is_some(), "{line}");
+    }
+    assert!(logs.iter().any(|l| l.contains("shutting down")));
+}
+
+#[tokio::test]
+async fn serve_without_a_store_says_how_to_give_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(dir.path(), &["serve"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("MADINATI_STORE"));
+}
+
+#[tokio::test]
+async fn config_file_env_and_flags_apply_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = shared_data("dammam_districts_addressgov.geojson");
+    assert!(run(dir.path(), &["import", "--store", "a.gpkg", "--layer", "districts", input.to_str().unwrap()]).status.success());
+    std::fs::write(dir.path().join("madinati.toml"), "store = \"missing-from-file.gpkg\"\n").unwrap();
+    // The file's store does not exist: env overrides it, the flag overrides env.
+    let layers = |env: Option<&str>, flag: Option<&str>| {
+        let mut cmd = bin();
+        cmd.current_dir(dir.path()).arg("layers");
+        if let Some(f) = flag {
+            cmd.args(["--store", f]);
+        }
+        match env {
+            Some(e) => cmd.env("MADINATI_STORE", e),
+            None => cmd.env_remove("MADINATI_STORE"),
+        };
+        cmd.output().unwrap()
+    };
+    assert!(!layers(None, None).status.success(), "the file's store is used (and is missing)");
+    let via_env = layers(Some("a.gpkg"), None);
+    assert!(via_env.status.success(), "{}", String::from_utf8_lossy(&via_env.stderr));
+    assert!(String::from_utf8_lossy(&via_env.stdout).contains("districts              80"));
+    assert!(!layers(Some("a.gpkg"), Some("nope.gpkg")).status.success(), "the flag wins over env");
+    assert!(layers(Some("nope.gpkg"), Some("a.gpkg")).status.success());
+}
