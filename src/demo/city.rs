@@ -157,11 +157,11 @@ impl Demo {
             let city = plan_city(data, spec, cols, rows, seed, demo.cities.len());
             let mut names = spec.districts.clone();
             Rng::stream(seed, Purpose::City, &[demo.cities.len() as u64, 1]).shuffle(&mut names);
-            for i in 0..(cols * rows) as usize {
-                let (ar, en) = &names[i % names.len()];
-                let (base_ar, name_en) = district_variant(ar, en, i / names.len());
-                let district = plan_district(data, &city, demo.cities.len(), i, demo.districts.len(), seed, &mut plan_seq);
-                demo.districts.push(District { name_ar: format!("حي {base_ar}"), name_en, base_ar, ..district });
+            for index in 0..(cols * rows) as usize {
+                let (ar, en) = &names[index % names.len()];
+                let slot = Slot { city: demo.cities.len(), index, global: demo.districts.len() };
+                let district = plan_district(data, &city, slot, district_variant(ar, en, index / names.len()), seed, &mut plan_seq);
+                demo.districts.push(district);
             }
             demo.cities.push(city);
         }
@@ -225,18 +225,24 @@ fn plan_city(data: &DemoData, spec: &CitySpec, cols: u32, rows: u32, seed: u64, 
     }
 }
 
+/// Where a district is: its city, its index in the city and among all districts.
+struct Slot {
+    city: usize,
+    index: usize,
+    global: usize,
+}
+
 fn plan_district(
     data: &DemoData,
     city: &City,
-    city_index: usize,
-    i: usize,
-    global: usize,
+    slot: Slot,
+    (base_ar, name_en): (String, String),
     seed: u64,
     plan_seq: &mut u64,
 ) -> District {
-    let number = i as u32 + 1;
-    let mut rng = Rng::stream(seed, Purpose::District, &[city_index as u64, u64::from(number)]);
-    let (col, row) = (i as u32 % city.cols, i as u32 / city.cols);
+    let number = slot.index as u32 + 1;
+    let mut rng = Rng::stream(seed, Purpose::District, &[slot.city as u64, u64::from(number)]);
+    let (col, row) = ((number - 1) % city.cols, (number - 1) / city.cols);
     let (x0, y0) = (f64::from(col) * DISTRICT_M, f64::from(row) * DISTRICT_M);
     let width = |roads: &[Road], k: u32| roads.get(k as usize).map_or(40.0, |r| r.width_m);
     let mut collector = |base: f64| {
@@ -261,21 +267,21 @@ fn plan_district(
             });
             let k = arabic_digits(k as u64 + 1);
             let name = match rng.index(3) {
-                0 => format!("مخطط {} {k}", "{base}"),
-                1 => format!("مخطط منح {} {k}", "{base}"),
-                _ => format!("المخطط السكني {} {k}", "{base}"),
+                0 => format!("مخطط {base_ar} {k}"),
+                1 => format!("مخطط منح {base_ar} {k}"),
+                _ => format!("المخطط السكني ب{base_ar} {k}"),
             };
             PlanSpec { quadrants: quadrants.to_vec(), plan_no, name, status, approved_on }
         })
         .collect();
     District {
-        city: city_index,
+        city: slot.city,
         number,
-        global,
+        global: slot.global,
         code: format!("{}-{number:03}", city.spec.code),
-        name_ar: String::new(),
-        name_en: String::new(),
-        base_ar: String::new(),
+        name_ar: format!("حي {base_ar}"),
+        name_en,
+        base_ar,
         rect: Rect { x0, y0, x1: x0 + DISTRICT_M, y1: y0 + DISTRICT_M },
         arterial_widths: [
             width(&city.north_south, col),

@@ -40,6 +40,7 @@ impl Rect {
     }
 
     /// Whether the two overlap with a positive area (sharing an edge is not overlapping).
+    #[cfg(test)]
     pub fn overlaps(&self, o: &Rect) -> bool {
         self.x0 < o.x1 && o.x0 < self.x1 && self.y0 < o.y1 && o.y0 < self.y1
     }

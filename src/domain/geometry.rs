@@ -236,7 +236,7 @@ impl ValidGeometry {
     /// The box around the geometry, degrees.
     pub fn bbox(&self) -> Bbox {
         let rect = match self {
-            ValidGeometry::Point(p) => Some(p.bounding_rect().into()),
+            ValidGeometry::Point(p) => Some(p.bounding_rect()),
             ValidGeometry::MultiLineString(m) => m.bounding_rect(),
             ValidGeometry::Polygon(p) => p.bounding_rect(),
             ValidGeometry::MultiPolygon(m) => m.bounding_rect(),
@@ -362,14 +362,10 @@ fn multipolygon(polys: Vec<Vec<Vec<Coord>>>) -> Result<MultiPolygon, GeometryPro
 }
 
 fn explain(poly: &Polygon, number: usize, e: InvalidPolygon) -> GeometryProblem {
-    if let InvalidPolygon::SelfIntersection(_) = e {
-        if let Some((ring, at)) = first_self_intersection(poly) {
-            return GeometryProblem::SelfIntersection {
-                ring: RingRef { polygon: number, ring },
-                x: at.x,
-                y: at.y,
-            };
-        }
+    if let InvalidPolygon::SelfIntersection(_) = e
+        && let Some((ring, at)) = first_self_intersection(poly)
+    {
+        return GeometryProblem::SelfIntersection { ring: RingRef { polygon: number, ring }, x: at.x, y: at.y };
     }
     let location = first_self_intersection(poly).map(|(_, c)| (c.x, c.y));
     GeometryProblem::InvalidPolygon { part: number, detail: e.to_string(), location }

@@ -38,10 +38,10 @@ impl GeoJsonSource {
             // collection's "crs" member, if it comes early, names the source CRS.
             let head = input.fill_buf().map_err(io)?.to_vec();
             let first_line = head.split(|b| *b == b'\n').next().unwrap_or(&[]);
-            if first_line.len() < head.len() || head.len() < (1 << 16) {
-                if let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(trim_rs(first_line)) {
-                    line_mode = o.get("type").and_then(Value::as_str) == Some("Feature");
-                }
+            if (first_line.len() < head.len() || head.len() < (1 << 16))
+                && let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(trim_rs(first_line))
+            {
+                line_mode = o.get("type").and_then(Value::as_str) == Some("Feature");
             }
             declared_crs = sniff_crs(&head);
         }
@@ -57,25 +57,11 @@ fn trim_rs(b: &[u8]) -> &[u8] {
 
 /// Finds a GeoJSON 2008 `"crs": {"type": "name", "properties": {"name": ...}}` in the first bytes.
 fn sniff_crs(head: &[u8]) -> Option<String> {
-    let text = String::from_utf8_lossy(head);
-    let at = text.find("\"crs\"")?;
-    let rest = &text[at..];
-    let name_at = rest.find("\"name\"")?;
-    let after = &rest[name_at + 6..];
-    let after = after.trim_start().strip_prefix(':')?.trim_start();
-    // Skip `"type": "name"`'s value "name" if that was what we found.
-    let after = after.strip_prefix('"')?;
-    let end = after.find('"')?;
-    let value = &after[..end];
-    if value == "name" {
-        return sniff_crs(rest[name_at + 6..].as_bytes()).or_else(|| {
-            let inner = &rest[name_at + 6..];
-            let n = inner.find("\"name\"")?;
-            let v = inner[n + 6..].trim_start().strip_prefix(':')?.trim_start().strip_prefix('"')?;
-            Some(v[..v.find('"')?].to_string())
-        });
-    }
-    Some(value.to_string())
+    let at = head.windows(5).position(|w| w == b"\"crs\"")?;
+    let rest = &head[at + 5..];
+    let colon = rest.iter().position(|b| *b == b':')?;
+    let value = serde_json::Deserializer::from_slice(&rest[colon + 1..]).into_iter::<Value>().next()?.ok()?;
+    value["properties"]["name"].as_str().map(str::to_string)
 }
 
 impl FeatureSource for GeoJsonSource {

@@ -264,19 +264,14 @@ impl FeatureSource for GpkgSource {
         self.crs.clone()
     }
 
-    /// Must run outside async code (the importer calls it on a blocking thread).
+    /// Must run outside async code (the importer calls it on a blocking thread): it blocks on
+    /// each page.
     fn read_all(self: Box<Self>, sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>) -> Result<(), ReadError> {
-        let own;
-        let handle = match tokio::runtime::Handle::try_current() {
-            Ok(h) => h,
-            Err(_) => {
-                own = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| ReadError::Unsupported(format!("cannot start a runtime: {e}")))?;
-                own.handle().clone()
-            }
-        };
+        // A runtime of its own: the caller's may be single-threaded and busy awaiting our items.
+        let handle = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ReadError::Unsupported(format!("cannot start a runtime for the GeoPackage reader: {e}")))?;
         let path = self.path.as_path();
         let table = quote(&self.table);
         let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
@@ -302,7 +297,7 @@ impl FeatureSource for GpkgSource {
                 }
             }
             if total > 0 {
-                self.bytes.set((u128::from(record) * u128::from(file_len) / total as u128) as u64);
+                self.bytes.set((u128::from(record) * u128::from(file_len) / total as u128).min(u128::from(file_len)) as u64);
             }
             if !full {
                 break;

@@ -57,22 +57,6 @@ fn rings(v: &Value) -> Result<Vec<Vec<Coord>>, String> {
     array(v, "a list of rings or lines")?.iter().map(coords).collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn keeps_unclosed_rings_and_reports_bad_positions() {
-        let g = geometry_from_json(&json!({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1]]]})).unwrap();
-        assert_eq!(g, Some(RawGeometry::Polygon(vec![vec![Coord { x: 0.0, y: 0.0 }, Coord { x: 1.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 }]])));
-        assert!(geometry_from_json(&json!({"type": "Point", "coordinates": ["a", 1]})).is_err());
-        assert!(geometry_from_json(&json!({"type": "Blob", "coordinates": []})).is_err());
-        assert_eq!(geometry_from_json(&Value::Null), Ok(None));
-    }
-}
-
 /// A raw geometry as a GeoJSON geometry object; `None` if it holds a non-finite number.
 pub fn raw_to_json(g: &RawGeometry) -> Option<Value> {
     fn pos(c: &Coord) -> Option<Value> {
@@ -97,4 +81,20 @@ pub fn raw_to_json(g: &RawGeometry) -> Option<Value> {
         }
     };
     Some(serde_json::json!({"type": ty, "coordinates": coordinates}))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn keeps_unclosed_rings_and_reports_bad_positions() {
+        let g = geometry_from_json(&json!({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1]]]})).unwrap();
+        assert_eq!(g, Some(RawGeometry::Polygon(vec![vec![Coord { x: 0.0, y: 0.0 }, Coord { x: 1.0, y: 0.0 }, Coord { x: 1.0, y: 1.0 }]])));
+        assert!(geometry_from_json(&json!({"type": "Point", "coordinates": ["a", 1]})).is_err());
+        assert!(geometry_from_json(&json!({"type": "Blob", "coordinates": []})).is_err());
+        assert_eq!(geometry_from_json(&Value::Null), Ok(None));
+    }
 }

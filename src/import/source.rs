@@ -158,7 +158,9 @@ pub fn open(
     Ok(match format {
         Format::Geojson => Box::new(super::geojson::GeoJsonSource::open(path, bytes)?),
         Format::Fgb => Box::new(super::fgb::FgbSource::open(path, bytes)?),
-        Format::Csv | Format::Shp | Format::Gpkg => return Err(ReadError::Unsupported(format!("{format:?} WIP {source_layer:?} {}", bytes.get()))),
+        Format::Csv => Box::new(super::csv::CsvSource::open(path, bytes)?),
+        Format::Shp => Box::new(super::shp::ShpSource::open(path, bytes)?),
+        Format::Gpkg => Box::new(super::gpkg::GpkgSource::open(path, source_layer, bytes)?),
         #[cfg(feature = "gdal")]
         Format::Gdal => Box::new(super::gdal::GdalSource::open(path, source_layer, bytes)?),
         #[cfg(not(feature = "gdal"))]
