@@ -21,15 +21,24 @@ use madinati::store::{AsOf, SqliteStore, Store, StoredFeature};
 const OGRINFO: &str = "/usr/bin/ogrinfo";
 
 /// Builds a demo into a new GeoPackage `name` under `dir`; checks the progress reports.
-async fn build(dir: &Path, name: &str, size: DemoSize, seed: u64) -> (SqliteStore, DemoSummary, PathBuf) {
+async fn build(
+    dir: &Path,
+    name: &str,
+    size: DemoSize,
+    seed: u64,
+) -> (SqliteStore, DemoSummary, PathBuf) {
     let path = dir.join(name);
-    let store = SqliteStore::open(&path, true).await.unwrap_or_else(|e| panic!("{e}"));
+    let store = SqliteStore::open(&path, true)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut last: HashMap<String, (u64, u64)> = HashMap::new();
     let mut progress = |layer: &str, done: u64, total: u64| {
         assert!(done <= total, "{layer}: {done} > {total}");
         last.insert(layer.to_string(), (done, total));
     };
-    let summary = demo::build(&store, size, seed, &mut progress).await.unwrap_or_else(|e| panic!("{e}"));
+    let summary = demo::build(&store, size, seed, &mut progress)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     for layer in LayerKind::ALL {
         let (done, total) = last.get(layer.id()).copied().unwrap_or_default();
         assert_eq!(done, total, "progress of {layer} ends complete");
@@ -48,7 +57,10 @@ fn count(s: &DemoSummary, layer: LayerKind) -> u64 {
 }
 
 async fn features(store: &SqliteStore, layer: LayerKind) -> Vec<StoredFeature> {
-    store.features(layer, AsOf::All).await.unwrap_or_else(|e| panic!("{e}"))
+    store
+        .features(layer, AsOf::All)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn polygon(g: &ValidGeometry) -> geo::MultiPolygon {
@@ -73,16 +85,30 @@ fn ogrinfo_counts(path: &Path) -> HashMap<String, u64> {
         Path::new(OGRINFO).is_file(),
         "{OGRINFO} is missing: install GDAL's command-line tools (Debian: apt-get install gdal-bin)"
     );
-    let out = Command::new(OGRINFO).arg("-so").arg("-al").arg(path).output().unwrap_or_else(|e| panic!("{OGRINFO}: {e}"));
+    let out = Command::new(OGRINFO)
+        .arg("-so")
+        .arg("-al")
+        .arg(path)
+        .output()
+        .unwrap_or_else(|e| panic!("{OGRINFO}: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "ogrinfo failed: {}\n{stdout}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ogrinfo failed: {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut counts = HashMap::new();
     let mut layer = None;
     for line in stdout.lines() {
         if let Some(name) = line.strip_prefix("Layer name: ") {
             layer = Some(name.trim().to_string());
-        } else if let (Some(n), Some(l)) = (line.strip_prefix("Feature Count: "), layer.take()) {
-            counts.insert(l, n.trim().parse().unwrap_or_else(|e| panic!("{line}: {e}")));
+        } else if let Some(n) = line.strip_prefix("Feature Count: ")
+            && let Some(l) = layer.take()
+        {
+            counts.insert(
+                l,
+                n.trim().parse().unwrap_or_else(|e| panic!("{line}: {e}")),
+            );
         }
     }
     counts
@@ -95,7 +121,10 @@ async fn small_demo_is_complete_valid_and_readable_by_gdal() {
     assert_eq!(summary.districts, 4);
     assert!(summary.parcels >= 6_000, "{summary:?}");
     for layer in LayerKind::ALL {
-        let stored = store.layer_summary(layer).await.unwrap_or_else(|e| panic!("{e}"));
+        let stored = store
+            .layer_summary(layer)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         assert!(count(&summary, layer) > 0, "{layer} is empty");
         assert_eq!(stored.current, count(&summary, layer), "{layer}");
     }
@@ -109,7 +138,11 @@ async fn small_demo_is_complete_valid_and_readable_by_gdal() {
             _ => None,
         })
         .collect();
-    let expected: BTreeSet<String> = CategoryRegistry::default().all().iter().map(|c| c.code.to_string()).collect();
+    let expected: BTreeSet<String> = CategoryRegistry::default()
+        .all()
+        .iter()
+        .map(|c| c.code.to_string())
+        .collect();
     assert_eq!(found, expected);
 
     // Parcels inside their district; deed areas within 1 %; parcel areas per plan within the plan.
@@ -133,24 +166,59 @@ async fn small_demo_is_complete_valid_and_readable_by_gdal() {
     let (mut with_deed, mut sum_by_plan) = (0, HashMap::<String, f64>::new());
     let mut blocks: HashMap<(String, String), Vec<geo::MultiPolygon>> = HashMap::new();
     for p in &parcels {
-        let Attributes::Parcel(a) = p.feature.attributes() else { panic!("not a parcel") };
-        let district = a.district.as_ref().and_then(|d| districts.get(d)).unwrap_or_else(|| panic!("{a:?}"));
-        assert!(inside(p.feature.geometry().bbox(), *district), "parcel {:?} outside its district", p.fid);
+        let Attributes::Parcel(a) = p.feature.attributes() else {
+            panic!("not a parcel")
+        };
+        let district = a
+            .district
+            .as_ref()
+            .and_then(|d| districts.get(d))
+            .unwrap_or_else(|| panic!("{a:?}"));
+        assert!(
+            inside(p.feature.geometry().bbox(), *district),
+            "parcel {:?} outside its district",
+            p.fid
+        );
         let area = p.feature.area_m2();
         if let Some(official) = a.official_area_m2 {
             with_deed += 1;
-            assert!((official - area).abs() <= 0.01 * area, "deed area {official} vs geodesic {area}");
-            assert!(a.deed_no.is_some() && a.deed_date.is_some() && p.feature.lifespan().valid_from.is_some());
+            assert!(
+                (official - area).abs() <= 0.01 * area,
+                "deed area {official} vs geodesic {area}"
+            );
+            assert!(
+                a.deed_no.is_some()
+                    && a.deed_date.is_some()
+                    && p.feature.lifespan().valid_from.is_some()
+            );
         }
-        let (plan, block) = (a.plan_no.as_ref().map(|p| p.to_string()), a.block_no.as_ref().map(|b| b.to_string()));
-        let (Some(plan), Some(block)) = (plan, block) else { panic!("parcel without plan or block") };
+        let (plan, block) = (
+            a.plan_no.as_ref().map(|p| p.to_string()),
+            a.block_no.as_ref().map(|b| b.to_string()),
+        );
+        let (Some(plan), Some(block)) = (plan, block) else {
+            panic!("parcel without plan or block")
+        };
         *sum_by_plan.entry(plan.clone()).or_default() += area;
-        blocks.entry((plan, block)).or_default().push(polygon(p.feature.geometry()));
+        blocks
+            .entry((plan, block))
+            .or_default()
+            .push(polygon(p.feature.geometry()));
     }
-    assert!(with_deed * 2 > parcels.len(), "most parcels have deeds: {with_deed} of {}", parcels.len());
+    assert!(
+        with_deed * 2 > parcels.len(),
+        "most parcels have deeds: {with_deed} of {}",
+        parcels.len()
+    );
     for (plan, sum) in &sum_by_plan {
-        let plan_area = plans.get(plan).copied().unwrap_or_else(|| panic!("no plan {plan}"));
-        assert!(*sum <= plan_area * (1.0 + 1e-9), "parcels of plan {plan}: {sum} m² > {plan_area} m²");
+        let plan_area = plans
+            .get(plan)
+            .copied()
+            .unwrap_or_else(|| panic!("no plan {plan}"));
+        assert!(
+            *sum <= plan_area * (1.0 + 1e-9),
+            "parcels of plan {plan}: {sum} m² > {plan_area} m²"
+        );
     }
 
     // No two parcels of a block overlap (a sample of blocks, exactly with geo's boolean ops).
@@ -161,21 +229,36 @@ async fn small_demo_is_complete_valid_and_readable_by_gdal() {
         for (i, a) in block.iter().enumerate() {
             for b in &block[i + 1..] {
                 let overlap = a.intersection(b).unsigned_area();
-                assert!(overlap < 1e-14, "parcels of block {key:?} overlap by {overlap} square degrees");
+                assert!(
+                    overlap < 1e-14,
+                    "parcels of block {key:?} overlap by {overlap} square degrees"
+                );
             }
         }
     }
 
     // Owners are kept, privately.
-    let owned = parcels.iter().find(|p| matches!(p.feature.attributes(), Attributes::Parcel(a) if a.deed_no.is_some()));
+    let owned = parcels
+        .iter()
+        .find(|p| matches!(p.feature.attributes(), Attributes::Parcel(a) if a.deed_no.is_some()));
     let owned = owned.unwrap_or_else(|| panic!("no parcel with a deed"));
-    let owner = store.parcel_owner(owned.fid).await.unwrap_or_else(|e| panic!("{e}")).unwrap_or_else(|| panic!("no owner"));
-    assert!(owner.national_id.as_str().starts_with(['1', '2']) && owner.name.split(' ').count() >= 3);
+    let owner = store
+        .parcel_owner(owned.fid)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .unwrap_or_else(|| panic!("no owner"));
+    assert!(
+        owner.national_id.as_str().starts_with(['1', '2']) && owner.name.split(' ').count() >= 3
+    );
 
     store.close().await;
     let gdal = ogrinfo_counts(&path);
     for layer in LayerKind::ALL {
-        assert_eq!(gdal.get(layer.id()).copied(), Some(count(&summary, layer)), "ogrinfo count of {layer}");
+        assert_eq!(
+            gdal.get(layer.id()).copied(),
+            Some(count(&summary, layer)),
+            "ogrinfo count of {layer}"
+        );
     }
 }
 
@@ -188,10 +271,16 @@ async fn the_same_seed_gives_the_same_features() {
     for layer in LayerKind::ALL {
         let (fa, fb) = (features(&a, layer).await, features(&b, layer).await);
         assert_eq!(fa.len(), fb.len(), "{layer}");
-        assert!(fa == fb, "{layer} differs between two builds with the same seed");
+        assert!(
+            fa == fb,
+            "{layer} differs between two builds with the same seed"
+        );
         assert_eq!(format!("{fa:?}"), format!("{fb:?}"), "{layer}");
     }
-    let (pa, pc) = (features(&a, LayerKind::Parcels).await, features(&c, LayerKind::Parcels).await);
+    let (pa, pc) = (
+        features(&a, LayerKind::Parcels).await,
+        features(&c, LayerKind::Parcels).await,
+    );
     assert!(pa != pc, "another seed gives another city");
 }
 
@@ -201,6 +290,28 @@ async fn the_city_size_has_fifty_thousand_parcels() {
     let (store, summary, _) = build(dir.path(), "city.gpkg", DemoSize::City, 1).await;
     assert!(summary.parcels >= 50_000, "{summary:?}");
     assert!(summary.service_points >= 3_000, "{summary:?}");
-    let stored = store.layer_summary(LayerKind::Parcels).await.unwrap_or_else(|e| panic!("{e}"));
+    let stored = store
+        .layer_summary(LayerKind::Parcels)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(stored.current, summary.parcels);
+    let points = features(&store, LayerKind::ServicePoints).await;
+    let mut per_category: HashMap<String, u64> = HashMap::new();
+    for p in &points {
+        if let Attributes::ServicePoint(s) = p.feature.attributes() {
+            *per_category.entry(s.category.to_string()).or_default() += 1;
+        }
+    }
+    for c in CategoryRegistry::default().all() {
+        assert!(
+            per_category.get(c.code.as_str()).is_some_and(|n| *n > 0),
+            "no {} in the city",
+            c.code
+        );
+    }
+    let (groceries, hospitals) = (per_category["grocery"], per_category["hospital"]);
+    assert!(
+        groceries > 10 * hospitals,
+        "{groceries} groceries, {hospitals} hospitals"
+    );
 }

@@ -47,15 +47,20 @@ fn free_port() -> u16 {
 }
 
 /// Starts `madinati <args>` and waits until /health answers; returns the child and base URL.
-async fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (std::process::Child, String) {
+/// Logs are piped only when the test reads them (a long run must not fill the pipe).
+async fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], logs: bool) -> (std::process::Child, String) {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut cmd = bin();
-    cmd.current_dir(dir).args(args).env("MADINATI_LISTEN", &listen).stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd.current_dir(dir)
+        .args(args)
+        .env("MADINATI_LISTEN", &listen)
+        .stdout(Stdio::null())
+        .stderr(if logs { Stdio::piped() } else { Stdio::null() });
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let child = cmd.spawn().unwrap();
+    let mut child = cmd.spawn().unwrap();
     let base = format!("http://{listen}");
     let deadline = Instant::now() + Duration::from_secs(300);
     while Instant::now() < deadline {
@@ -64,8 +69,13 @@ async fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> (s
         {
             return (child, base);
         }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("madinati exited with {status} before serving");
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not come up on {listen}");
 }
 
@@ -82,7 +92,7 @@ async fn serve_answers_on_a_real_port_logs_json_and_stops_on_sigterm() {
     let input = shared_data("dammam_districts_addressgov.geojson");
     let out = run(dir.path(), &["import", "--store", "city.gpkg", "--layer", "districts", input.to_str().unwrap()]);
     assert!(out.status.success());
-    let (mut child, base) = start(dir.path(), &["serve", "--log-format", "json"], &[("MADINATI_STORE", "city.gpkg")]).await;
+    let (mut child, base) = start(dir.path(), &["serve", "--log-format", "json"], &[("MADINATI_STORE", "city.gpkg")], true).await;
     let ready: Value = reqwest::get(format!("{base}/ready")).await.unwrap().json().await.unwrap();
     assert_eq!(ready["status"], "ready");
     assert!(ready["store"].as_str().unwrap().ends_with("city.gpkg"));
@@ -130,4 +140,31 @@ async fn config_file_env_and_flags_apply_in_order() {
     assert!(String::from_utf8_lossy(&via_env.stdout).contains("districts              80"));
     assert!(!layers(Some("a.gpkg"), Some("nope.gpkg")).status.success(), "the flag wins over env");
     assert!(layers(Some("nope.gpkg"), Some("a.gpkg")).status.success());
+}
+
+/// The README's run command on a fresh directory: `madinati demo` builds the city (≥ 50,000
+/// parcels) and serves it; then `madinati serve` on the built file answers too.
+#[tokio::test]
+async fn demo_builds_the_city_and_serve_answers_health_and_ready() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, base) = start(dir.path(), &["demo", "--out", "city.gpkg"], &[], false).await;
+    let ready = reqwest::get(format!("{base}/ready")).await.unwrap();
+    assert_eq!(ready.status(), 200);
+    assert!(terminate(&mut child).success());
+
+    let layers = run(dir.path(), &["layers", "--store", "city.gpkg"]);
+    let text = String::from_utf8_lossy(&layers.stdout);
+    let count = |layer: &str| -> u64 {
+        let line = text.lines().find(|l| l.starts_with(layer)).unwrap_or_else(|| panic!("{layer} missing: {text}"));
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    assert!(count("parcels") >= 50_000, "{text}");
+    assert!(count("service_points") >= 3_000, "{text}");
+
+    let (mut child, base) = start(dir.path(), &["serve", "--store", "city.gpkg"], &[], false).await;
+    let health: Value = reqwest::get(format!("{base}/health")).await.unwrap().json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+    let ready: Value = reqwest::get(format!("{base}/ready")).await.unwrap().json().await.unwrap();
+    assert_eq!(ready["status"], "ready");
+    assert!(terminate(&mut child).success());
 }

@@ -107,11 +107,18 @@ fn data_err(file: &'static str) -> impl Fn(String) -> DemoError {
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &'static str, text: &str) -> Result<T, DemoError> {
-    toml::from_str(text).map_err(|e| DemoError::Data { file, reason: e.to_string() })
+    toml::from_str(text).map_err(|e| DemoError::Data {
+        file,
+        reason: e.to_string(),
+    })
 }
 
 fn non_empty<T>(file: &'static str, what: &str, items: &[T]) -> Result<(), DemoError> {
-    if items.is_empty() { Err(data_err(file)(format!("{what} is empty"))) } else { Ok(()) }
+    if items.is_empty() {
+        Err(data_err(file)(format!("{what} is empty")))
+    } else {
+        Ok(())
+    }
 }
 
 impl DemoData {
@@ -122,21 +129,36 @@ impl DemoData {
         for c in &cities {
             let err = data_err(DISTRICTS_FILE);
             if c.code.len() != 3 || !c.code.bytes().all(|b| b.is_ascii_uppercase()) {
-                return Err(err(format!("city code {:?} is not three capital letters", c.code)));
+                return Err(err(format!(
+                    "city code {:?} is not three capital letters",
+                    c.code
+                )));
             }
             if !(-180.0..=180.0).contains(&c.lon) || !(-85.0..=85.0).contains(&c.lat) {
-                return Err(err(format!("city {} is not at a longitude/latitude", c.code)));
+                return Err(err(format!(
+                    "city {} is not at a longitude/latitude",
+                    c.code
+                )));
             }
             if c.grid[0] == 0 || c.grid[1] == 0 || c.grid[0] > 100 || c.grid[1] > 100 {
-                return Err(err(format!("city {} has a grid of {:?} districts", c.code, c.grid)));
+                return Err(err(format!(
+                    "city {} has a grid of {:?} districts",
+                    c.code, c.grid
+                )));
             }
-            non_empty(DISTRICTS_FILE, &format!("the district names of {}", c.code), &c.districts)?;
+            non_empty(
+                DISTRICTS_FILE,
+                &format!("the district names of {}", c.code),
+                &c.districts,
+            )?;
         }
         let streets: StreetNames = parse(STREETS_FILE, STREETS_TOML)?;
         non_empty(STREETS_FILE, "arterials", &streets.arterials)?;
         non_empty(STREETS_FILE, "collectors", &streets.collectors)?;
         if streets.collectors.len() < 2 {
-            return Err(data_err(STREETS_FILE)("a district needs two collector names".into()));
+            return Err(data_err(STREETS_FILE)(
+                "a district needs two collector names".into(),
+            ));
         }
         let people: PersonNames = parse(NAMES_FILE, NAMES_TOML)?;
         for (what, list) in [
@@ -148,7 +170,12 @@ impl DemoData {
             non_empty(NAMES_FILE, what, list)?;
         }
         let services = load_services()?;
-        Ok(DemoData { cities, streets, people, services })
+        Ok(DemoData {
+            cities,
+            streets,
+            people,
+            services,
+        })
     }
 
     /// The index in [`Self::services`] of a category.
@@ -174,13 +201,26 @@ fn load_services() -> Result<Vec<ServiceKind>, DemoError> {
         }
         non_empty(SERVICES_FILE, &format!("the names of {code}"), &k.names)?;
         non_empty(SERVICES_FILE, &format!("the hours of {code}"), &k.hours)?;
-        let sample = Fill { brand: ("ا", "a"), number: 1, district: ("ا", "a"), city: ("ا", "a") };
+        let sample = Fill {
+            brand: ("ا", "a"),
+            number: 1,
+            district: ("ا", "a"),
+            city: ("ا", "a"),
+        };
         for (ar, en) in k.names.iter().chain(&k.grand_names) {
             for t in [ar, en] {
                 let uses_brand = t.contains("{ar}") || t.contains("{en}");
-                let unknown = PLACEHOLDERS.iter().fold(t.clone(), |t, p| t.replace(p, "")).contains(['{', '}']);
-                if unknown || (uses_brand && k.brands.is_empty()) || render(t, true, &sample).trim().is_empty() {
-                    return Err(err(format!("template {t:?} of {code} has an unknown or unfilled placeholder")));
+                let unknown = PLACEHOLDERS
+                    .iter()
+                    .fold(t.clone(), |t, p| t.replace(p, ""))
+                    .contains(['{', '}']);
+                if unknown
+                    || (uses_brand && k.brands.is_empty())
+                    || render(t, true, &sample).trim().is_empty()
+                {
+                    return Err(err(format!(
+                        "template {t:?} of {code} has an unknown or unfilled placeholder"
+                    )));
                 }
             }
         }
@@ -198,7 +238,11 @@ fn load_services() -> Result<Vec<ServiceKind>, DemoError> {
             hours,
         });
     }
-    if let Some(c) = registry.all().iter().find(|c| !kinds.iter().any(|k| k.code == c.code)) {
+    if let Some(c) = registry
+        .all()
+        .iter()
+        .find(|c| !kinds.iter().any(|k| k.code == c.code))
+    {
         return Err(err(format!("category {} is missing", c.code)));
     }
     if kinds.iter().all(|k| k.weight == 0) {

@@ -63,9 +63,10 @@ impl Frame {
     /// The frame of an area `width_m` × `height_m` metres centred on (`lon`, `lat`) degrees.
     pub fn centred(lon: f64, lat: f64, width_m: f64, height_m: f64) -> Frame {
         // WGS 84 metres per degree (series in the latitude; about 99 750 m and 110 794 m at 26.43°N).
-        let m_per_deg_lat =
-            111_132.92 - 559.82 * cos_deg(2.0 * lat) + 1.175 * cos_deg(4.0 * lat) - 0.0023 * cos_deg(6.0 * lat);
-        let m_per_deg_lon = 111_412.84 * cos_deg(lat) - 93.5 * cos_deg(3.0 * lat) + 0.118 * cos_deg(5.0 * lat);
+        let m_per_deg_lat = 111_132.92 - 559.82 * cos_deg(2.0 * lat) + 1.175 * cos_deg(4.0 * lat)
+            - 0.0023 * cos_deg(6.0 * lat);
+        let m_per_deg_lon =
+            111_412.84 * cos_deg(lat) - 93.5 * cos_deg(3.0 * lat) + 0.118 * cos_deg(5.0 * lat);
         Frame {
             lon0: lon - width_m / 2.0 / m_per_deg_lon,
             lat0: lat - height_m / 2.0 / m_per_deg_lat,
@@ -75,19 +76,28 @@ impl Frame {
     }
 
     /// The point `x` metres east and `y` metres north of the origin, degrees (x = longitude).
-    pub fn to_lonlat(&self, x: f64, y: f64) -> Coord {
-        Coord { x: round_deg(self.lon0 + x / self.m_per_deg_lon), y: round_deg(self.lat0 + y / self.m_per_deg_lat) }
+    pub fn lonlat(&self, x: f64, y: f64) -> Coord {
+        Coord {
+            x: round_deg(self.lon0 + x / self.m_per_deg_lon),
+            y: round_deg(self.lat0 + y / self.m_per_deg_lat),
+        }
     }
 
     /// The closed exterior ring of a rectangle, counter-clockwise from its south-west corner.
     pub fn ring(&self, r: &Rect) -> Vec<Coord> {
-        let sw = self.to_lonlat(r.x0, r.y0);
-        vec![sw, self.to_lonlat(r.x1, r.y0), self.to_lonlat(r.x1, r.y1), self.to_lonlat(r.x0, r.y1), sw]
+        let sw = self.lonlat(r.x0, r.y0);
+        vec![
+            sw,
+            self.lonlat(r.x1, r.y0),
+            self.lonlat(r.x1, r.y1),
+            self.lonlat(r.x0, r.y1),
+            sw,
+        ]
     }
 
     /// The box of a rectangle in degrees: (min lon, min lat, max lon, max lat).
     pub fn bounds(&self, r: &Rect) -> (f64, f64, f64, f64) {
-        let (a, b) = (self.to_lonlat(r.x0, r.y0), self.to_lonlat(r.x1, r.y1));
+        let (a, b) = (self.lonlat(r.x0, r.y0), self.lonlat(r.x1, r.y1));
         (a.x, a.y, b.x, b.y)
     }
 }
@@ -125,9 +135,17 @@ mod tests {
     #[test]
     fn metres_per_degree_at_dammam() {
         let f = Frame::centred(50.1, 26.43, 0.0, 0.0);
-        assert!((f.m_per_deg_lat - 110_794.0).abs() < 5.0, "{}", f.m_per_deg_lat);
-        assert!((f.m_per_deg_lon - 99_770.0).abs() < 150.0, "{}", f.m_per_deg_lon);
-        let c = f.to_lonlat(0.0, 0.0);
+        assert!(
+            (f.m_per_deg_lat - 110_794.0).abs() < 5.0,
+            "{}",
+            f.m_per_deg_lat
+        );
+        assert!(
+            (f.m_per_deg_lon - 99_770.0).abs() < 150.0,
+            "{}",
+            f.m_per_deg_lon
+        );
+        let c = f.lonlat(0.0, 0.0);
         assert!((c.x - 50.1).abs() < 1e-9 && (c.y - 26.43).abs() < 1e-9);
     }
 }

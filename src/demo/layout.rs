@@ -10,6 +10,7 @@
 //! Parcels are rectangles computed from shared edges, so neighbours share their sides exactly
 //! and never overlap. The layout is a pure function of the district and the seed.
 
+use super::blocks::{Block, Column, block_lots, place_facilities};
 use super::city::{District, Quadrant, RoadClass};
 use super::frame::Rect;
 use super::rng::{Purpose, Rng};
@@ -49,11 +50,14 @@ impl LotKind {
 
     /// Public land: no private owner and no deed.
     pub fn is_public(self) -> bool {
-        !matches!(self, LotKind::Residential | LotKind::Commercial | LotKind::MixedUse | LotKind::Vacant)
+        !matches!(
+            self,
+            LotKind::Residential | LotKind::Commercial | LotKind::MixedUse | LotKind::Vacant
+        )
     }
 
     /// Parcel widths a facility spans within a block; `None` for a whole block.
-    fn span(self) -> Option<usize> {
+    pub(super) fn span(self) -> Option<usize> {
         match self {
             LotKind::Mosque => Some(2),
             LotKind::GrandMosque | LotKind::Government => Some(3),
@@ -95,37 +99,26 @@ pub struct Layout {
     pub streets: Vec<LocalStreet>,
 }
 
-/// A column of a block: one parcel on each side of the block's spine, or one `whole` parcel.
-struct Column {
-    x0: f64,
-    x1: f64,
-    whole: Option<LotKind>,
-}
-
-struct Block {
-    rect: Rect,
-    row: usize,
-    col: usize,
-    columns: Vec<Column>,
-}
-
 /// Lays out district `d` for `seed`.
 pub fn layout(d: &District, seed: u64) -> Layout {
     let mut rng = Rng::stream(seed, Purpose::Layout, &[d.city as u64, u64::from(d.number)]);
-    let mut wanted: Vec<(usize, LotKind)> = (0..4).map(|q| (q, LotKind::Mosque)).collect();
+    // Two mosques in every quadrant, a grand mosque, one or two schools, a park and a government
+    // office in the district, and a hospital in every sixth district.
+    let mut wanted: Vec<(usize, LotKind)> = (0..8).map(|q| (q / 2, LotKind::Mosque)).collect();
     wanted.push((rng.index(4), LotKind::GrandMosque));
     for _ in 0..1 + rng.index(2) {
         wanted.push((rng.index(4), LotKind::School));
     }
     wanted.push((rng.index(4), LotKind::Park));
     wanted.push((rng.index(4), LotKind::Government));
-    if d.global % 6 == 0 {
+    if d.global.is_multiple_of(6) {
         wanted.push((rng.index(4), LotKind::Hospital));
     }
     let mut streets = Vec::new();
     let mut quadrants: Vec<Vec<Vec<Lot>>> = (0..4)
         .map(|q| {
-            let facilities: Vec<LotKind> = wanted.iter().filter(|w| w.0 == q).map(|w| w.1).collect();
+            let facilities: Vec<LotKind> =
+                wanted.iter().filter(|w| w.0 == q).map(|w| w.1).collect();
             quadrant(&d.quadrant(q), &facilities, &mut rng, &mut streets)
         })
         .collect();
@@ -133,11 +126,20 @@ pub fn layout(d: &District, seed: u64) -> Layout {
     for (p, plan) in d.plans.iter().enumerate() {
         let (mut block_no, mut parcel_no) = (0, 0);
         for q in &plan.quadrants {
-            for block in quadrants.get_mut(*q).map(std::mem::take).unwrap_or_default() {
+            for block in quadrants
+                .get_mut(*q)
+                .map(std::mem::take)
+                .unwrap_or_default()
+            {
                 block_no += 1;
                 for lot in block {
                     parcel_no += 1;
-                    lots.push(Lot { plan: p, block_no, parcel_no, ..lot });
+                    lots.push(Lot {
+                        plan: p,
+                        block_no,
+                        parcel_no,
+                        ..lot
+                    });
                 }
             }
         }
@@ -147,16 +149,24 @@ pub fn layout(d: &District, seed: u64) -> Layout {
 
 /// The blocks of one quadrant, each as its parcels in numbering order (south row west to east,
 /// then north row east to west); adds the quadrant's local streets to `streets`.
-fn quadrant(quad: &Quadrant, facilities: &[LotKind], rng: &mut Rng, streets: &mut Vec<LocalStreet>) -> Vec<Vec<Lot>> {
+fn quadrant(
+    quad: &Quadrant,
+    facilities: &[LotKind],
+    rng: &mut Rng,
+    streets: &mut Vec<LocalStreet>,
+) -> Vec<Vec<Lot>> {
     let inner = quad.inner;
     let (street_h, street_v) = (rng.between(10, 15) as f64, rng.between(10, 15) as f64);
     let depth_target = rng.uniform(30.0, 35.0);
     let width_target = rng.uniform(20.0, 25.0);
     let per_row_target = rng.between(8, 12) as f64;
-    let rows = ((inner.height() + street_h) / (2.0 * depth_target + street_h)).round().max(1.0) as usize;
+    let rows = ((inner.height() + street_h) / (2.0 * depth_target + street_h))
+        .round()
+        .max(1.0) as usize;
     let depth = (inner.height() - (rows - 1) as f64 * street_h) / (2 * rows) as f64;
-    let cols =
-        ((inner.width() + street_v) / (per_row_target * width_target + street_v)).round().max(1.0) as usize;
+    let cols = ((inner.width() + street_v) / (per_row_target * width_target + street_v))
+        .round()
+        .max(1.0) as usize;
     let block_len = (inner.width() - (cols - 1) as f64 * street_v) / cols as f64;
     let n = ((block_len / width_target).round() as usize).max(2);
     // Column edges as fractions of the block's length; end parcels 1.25 times as wide.
@@ -165,102 +175,70 @@ fn quadrant(quad: &Quadrant, facilities: &[LotKind], rng: &mut Rng, streets: &mu
     let mut fractions = vec![0.0];
     for k in 0..n {
         let last = fractions.last().copied().unwrap_or(0.0);
-        fractions.push(if k + 1 == n { 1.0 } else { last + weight(k) / total });
+        fractions.push(if k + 1 == n {
+            1.0
+        } else {
+            last + weight(k) / total
+        });
     }
 
     let mut blocks = Vec::with_capacity(rows * cols);
     for row in 0..rows {
         for col in 0..cols {
             let x0 = inner.x0 + col as f64 * (block_len + street_v);
-            let x1 = if col + 1 == cols { inner.x1 } else { x0 + block_len };
+            let x1 = if col + 1 == cols {
+                inner.x1
+            } else {
+                x0 + block_len
+            };
             let y0 = inner.y0 + row as f64 * (2.0 * depth + street_h);
-            let y1 = if row + 1 == rows { inner.y1 } else { y0 + 2.0 * depth };
-            let edges: Vec<f64> = fractions.iter().map(|f| if *f >= 1.0 { x1 } else { x0 + (x1 - x0) * f }).collect();
-            let columns = edges.windows(2).map(|w| Column { x0: w[0], x1: w[1], whole: None }).collect();
-            blocks.push(Block { rect: Rect { x0, y0, x1, y1 }, row, col, columns });
+            let y1 = if row + 1 == rows {
+                inner.y1
+            } else {
+                y0 + 2.0 * depth
+            };
+            let edges: Vec<f64> = fractions
+                .iter()
+                .map(|f| if *f >= 1.0 { x1 } else { x0 + (x1 - x0) * f })
+                .collect();
+            let columns = edges
+                .windows(2)
+                .map(|w| Column {
+                    x0: w[0],
+                    x1: w[1],
+                    whole: None,
+                })
+                .collect();
+            blocks.push(Block {
+                rect: Rect { x0, y0, x1, y1 },
+                row,
+                col,
+                columns,
+            });
         }
     }
     place_facilities(&mut blocks, rows, facilities, rng);
 
     for row in 1..rows {
         let y = inner.y0 + row as f64 * (2.0 * depth + street_h) - street_h / 2.0;
-        streets.push(LocalStreet { from: (quad.outer.x0, y), to: (quad.outer.x1, y), width_m: street_h });
+        streets.push(LocalStreet {
+            from: (quad.outer.x0, y),
+            to: (quad.outer.x1, y),
+            width_m: street_h,
+        });
     }
     for col in 1..cols {
         let x = inner.x0 + col as f64 * (block_len + street_v) - street_v / 2.0;
-        streets.push(LocalStreet { from: (x, quad.outer.y0), to: (x, quad.outer.y1), width_m: street_v });
-    }
-    blocks.iter().map(|b| block_lots(b, quad, rows, cols, rng)).collect()
-}
-
-/// Puts each facility on its own block, away from the quadrant's edges when it can.
-fn place_facilities(blocks: &mut [Block], rows: usize, facilities: &[LotKind], rng: &mut Rng) {
-    let mut free: Vec<usize> =
-        (0..blocks.len()).filter(|&b| rows < 3 || (blocks[b].row > 0 && blocks[b].row + 1 < rows)).collect();
-    rng.shuffle(&mut free);
-    for &kind in facilities {
-        let Some(block) = free.pop().and_then(|b| blocks.get_mut(b)) else { break };
-        let n = block.columns.len();
-        match kind.span() {
-            Some(span) if n >= span + 2 => {
-                let k = rng.between(1, (n - 1 - span) as u64) as usize;
-                let merged = Column { x0: block.columns[k].x0, x1: block.columns[k + span - 1].x1, whole: Some(kind) };
-                block.columns.splice(k..k + span, [merged]);
-            }
-            _ => block.columns = vec![Column { x0: block.rect.x0, x1: block.rect.x1, whole: Some(kind) }],
-        }
-    }
-}
-
-/// The parcels of one block in numbering order.
-fn block_lots(b: &Block, quad: &Quadrant, rows: usize, cols: usize, rng: &mut Rng) -> Vec<Lot> {
-    let side = |on_edge: bool, i: usize| if on_edge { quad.sides[i] } else { RoadClass::Local };
-    let (west, east) = (side(b.col == 0, 0), side(b.col + 1 == cols, 1));
-    let (south, north) = (side(b.row == 0, 2), side(b.row + 1 == rows, 3));
-    let r = b.rect;
-    let mid = (r.y0 + r.y1) / 2.0;
-    let last = b.columns.len() - 1;
-    let ends = |k: usize| {
-        let w = if k == 0 { west } else { RoadClass::Local };
-        let e = if k == last { east } else { RoadClass::Local };
-        w.max(e)
-    };
-    let lot = |x0: f64, y0: f64, x1: f64, y1: f64, kind: LotKind, front: RoadClass, corner: bool| Lot {
-        rect: Rect { x0, y0, x1, y1 },
-        kind,
-        front,
-        corner,
-        plan: 0,
-        block_no: 0,
-        parcel_no: 0,
-    };
-    let mut lots = Vec::with_capacity(2 * b.columns.len());
-    for (k, c) in b.columns.iter().enumerate() {
-        let corner = k == 0 || k == last;
-        lots.push(match c.whole {
-            Some(kind) => lot(c.x0, r.y0, c.x1, r.y1, kind, south.max(north).max(ends(k)), corner),
-            None => {
-                let front = south.max(ends(k));
-                lot(c.x0, r.y0, c.x1, mid, private_use(front, rng), front, corner)
-            }
+        streets.push(LocalStreet {
+            from: (x, quad.outer.y0),
+            to: (x, quad.outer.y1),
+            width_m: street_v,
         });
     }
-    for (k, c) in b.columns.iter().enumerate().rev().filter(|(_, c)| c.whole.is_none()) {
-        let front = north.max(ends(k));
-        lots.push(lot(c.x0, mid, c.x1, r.y1, private_use(front, rng), front, k == 0 || k == last));
-    }
-    lots
-}
-
-/// The use of a private parcel facing a road of class `front`.
-fn private_use(front: RoadClass, rng: &mut Rng) -> LotKind {
-    match front {
-        RoadClass::Arterial if rng.chance(0.8) => LotKind::Commercial,
-        RoadClass::Arterial => LotKind::MixedUse,
-        RoadClass::Collector => [LotKind::Commercial, LotKind::MixedUse, LotKind::Residential][rng.weighted(&[35, 45, 20])],
-        RoadClass::Local if rng.chance(0.09) => LotKind::Vacant,
-        RoadClass::Local => LotKind::Residential,
-    }
+    blocks
+        .iter()
+        .map(|b| block_lots(b, quad, rows, cols, rng))
+        .collect()
 }
 
 #[cfg(test)]
@@ -278,16 +256,30 @@ mod tests {
         let l = layout(d, 3);
         assert!(l.lots.len() > 1500, "{}", l.lots.len());
         for (i, a) in l.lots.iter().enumerate() {
-            assert!(a.rect.x0 >= d.rect.x0 && a.rect.x1 <= d.rect.x1 && a.rect.y0 >= d.rect.y0 && a.rect.y1 <= d.rect.y1);
+            assert!(
+                a.rect.x0 >= d.rect.x0
+                    && a.rect.x1 <= d.rect.x1
+                    && a.rect.y0 >= d.rect.y0
+                    && a.rect.y1 <= d.rect.y1
+            );
             assert!(a.rect.width() > 5.0 && a.rect.height() > 5.0);
             for b in &l.lots[i + 1..] {
                 assert!(!a.rect.overlaps(&b.rect), "{a:?} {b:?}");
             }
         }
-        for k in [LotKind::Mosque, LotKind::GrandMosque, LotKind::School, LotKind::Park, LotKind::Government] {
+        for k in [
+            LotKind::Mosque,
+            LotKind::GrandMosque,
+            LotKind::School,
+            LotKind::Park,
+            LotKind::Government,
+        ] {
             assert!(l.lots.iter().any(|lot| lot.kind == k), "{k:?}");
         }
-        assert!(l.lots.iter().any(|lot| lot.kind == LotKind::Hospital), "district 0 has a hospital");
+        assert!(
+            l.lots.iter().any(|lot| lot.kind == LotKind::Hospital),
+            "district 0 has a hospital"
+        );
         assert_eq!(layout(d, 3).lots, l.lots);
     }
 }

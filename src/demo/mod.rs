@@ -22,9 +22,11 @@ use crate::domain::{GeometryProblem, LayerKind};
 use crate::store::{Store, StoreError};
 
 mod areas;
+mod blocks;
 mod city;
 mod data;
 mod frame;
+mod grid;
 mod layout;
 mod parcels;
 mod rng;
@@ -42,12 +44,13 @@ use sink::LayerSink;
 /// How big a demo to build.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum DemoSize {
-    /// 4 districts of Dammam (2 × 2), about 8,000 parcels: for tests and a first look.
+    /// 4 districts of Dammam (2 × 2): about 9,000 parcels and 1,000 service points, for tests
+    /// and a first look.
     Small,
-    /// 30 districts of Dammam (6 × 5): about 65,000 parcels and 7,000 service points.
+    /// 30 districts of Dammam (6 × 5): about 66,000 parcels and 7,600 service points.
     City,
-    /// Six cities of the Eastern Province, 538 districts: about 1.2 million parcels and
-    /// 130,000 service points.
+    /// Six cities of the Eastern Province (Dammam, Khobar, Dhahran, Qatif, Jubail, Hofuf), 538
+    /// districts: about 1.2 million parcels and 136,000 service points.
     Province,
 }
 
@@ -91,10 +94,18 @@ pub enum DemoError {
     Layout(String),
     /// A generated geometry was rejected by validation.
     #[error("demo {layer} feature {id} has an invalid geometry: {source}")]
-    Geometry { layer: LayerKind, id: String, source: GeometryProblem },
+    Geometry {
+        layer: LayerKind,
+        id: String,
+        source: GeometryProblem,
+    },
     /// A generated attribute was rejected.
     #[error("demo {layer} feature {id} has an invalid attribute: {reason}")]
-    Attribute { layer: LayerKind, id: String, reason: String },
+    Attribute {
+        layer: LayerKind,
+        id: String,
+        reason: String,
+    },
     /// A geometry of the wrong shape for its layer.
     #[error(transparent)]
     Shape(#[from] ShapeMismatch),
@@ -129,7 +140,10 @@ pub async fn build(
     let source = format!("demo:{size}:seed={seed}");
 
     // Layouts are cheap next to features: count everything first, keep nothing.
-    let mut totals = Totals { streets: demo.cities.iter().map(streets::arterial_count).sum(), ..Totals::default() };
+    let mut totals = Totals {
+        streets: demo.cities.iter().map(streets::arterial_count).sum(),
+        ..Totals::default()
+    };
     for d in &demo.districts {
         let l = layout(d, seed);
         totals.plans += d.plans.len() as u64;
@@ -138,7 +152,9 @@ pub async fn build(
         totals.service_points += plan_points(d, &l, &catalogue, seed).len() as u64;
     }
     let city = |d: &city::District| {
-        demo.cities.get(d.city).ok_or_else(|| DemoError::Layout(format!("district {} has no city", d.code)))
+        demo.cities
+            .get(d.city)
+            .ok_or_else(|| DemoError::Layout(format!("district {} has no city", d.code)))
     };
 
     let total = demo.districts.len() as u64;
@@ -148,32 +164,45 @@ pub async fn build(
     }
     let districts = sink.finish().await?;
 
-    let mut sink = LayerSink::open(store, LayerKind::Plans, &source, totals.plans, progress).await?;
+    let mut sink =
+        LayerSink::open(store, LayerKind::Plans, &source, totals.plans, progress).await?;
     for d in &demo.districts {
         sink.extend(areas::plans(d, city(d)?)?).await?;
     }
     let plans = sink.finish().await?;
 
-    let mut sink = LayerSink::open(store, LayerKind::Streets, &source, totals.streets, progress).await?;
+    let mut sink =
+        LayerSink::open(store, LayerKind::Streets, &source, totals.streets, progress).await?;
     for c in &demo.cities {
         sink.extend(streets::arterials(c)?).await?;
     }
     for d in &demo.districts {
-        sink.extend(streets::district_streets(d, city(d)?, &layout(d, seed))?).await?;
+        sink.extend(streets::district_streets(d, city(d)?, &layout(d, seed))?)
+            .await?;
     }
     let street_count = sink.finish().await?;
 
-    let mut sink = LayerSink::open(store, LayerKind::Parcels, &source, totals.parcels, progress).await?;
+    let mut sink =
+        LayerSink::open(store, LayerKind::Parcels, &source, totals.parcels, progress).await?;
     for d in &demo.districts {
-        sink.extend(parcels::features(d, city(d)?, &layout(d, seed), &data.people, seed)?).await?;
+        sink.extend(parcels::features(
+            d,
+            city(d)?,
+            &layout(d, seed),
+            &data.people,
+            seed,
+        )?)
+        .await?;
     }
     let parcel_count = sink.finish().await?;
 
     let total = totals.service_points;
-    let mut sink = LayerSink::open(store, LayerKind::ServicePoints, &source, total, progress).await?;
+    let mut sink =
+        LayerSink::open(store, LayerKind::ServicePoints, &source, total, progress).await?;
     for d in &demo.districts {
         let points = plan_points(d, &layout(d, seed), &catalogue, seed);
-        sink.extend(services::features(d, city(d)?, &points, &data, seed)?).await?;
+        sink.extend(services::features(d, city(d)?, &points, &data, seed)?)
+            .await?;
     }
     let service_points = sink.finish().await?;
 

@@ -15,7 +15,9 @@ use super::data::PersonNames;
 use super::layout::Layout;
 use super::rng::{Purpose, Rng};
 use super::sink::{assemble, geometry};
-use crate::domain::attributes::{Attributes, BlockNo, NationalId, Owner, Parcel, ParcelNo, PlanNo, PlanStatus};
+use crate::domain::attributes::{
+    Attributes, BlockNo, NationalId, Owner, Parcel, ParcelNo, PlanNo, PlanStatus,
+};
 use crate::domain::opening_hours::RIYADH_UTC_OFFSET_SECONDS;
 use crate::domain::{Feature, LayerKind, Lifespan, RawGeometry, geodesy};
 
@@ -25,34 +27,72 @@ const DEED_AREA_SPREAD: f64 = 0.008;
 /// Midnight of `day` in Saudi Arabia (UTC+3), as a UTC instant.
 pub fn riyadh_midnight(day: NaiveDate) -> Option<DateTime<Utc>> {
     let offset = FixedOffset::east_opt(RIYADH_UTC_OFFSET_SECONDS)?;
-    day.and_hms_opt(0, 0, 0)?.and_local_timezone(offset).single().map(|t| t.with_timezone(&Utc))
+    day.and_hms_opt(0, 0, 0)?
+        .and_local_timezone(offset)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
 }
 
 /// A day drawn uniformly in `from..=to`.
 fn day_between(rng: &mut Rng, from: NaiveDate, to: NaiveDate) -> NaiveDate {
     let span = (to - from).num_days().max(0) as u64;
-    from.checked_add_days(chrono::Days::new(rng.below(span + 1))).unwrap_or(from)
+    from.checked_add_days(chrono::Days::new(rng.below(span + 1)))
+        .unwrap_or(from)
 }
 
 /// An owner: first, father's and family name; a citizen (id 1...) or a resident (iqama 2...).
 fn owner(rng: &mut Rng, names: &PersonNames, id: &str) -> Result<Owner, DemoError> {
     let resident = rng.chance(0.07);
-    let first_names = if rng.chance(0.12) { &names.first_female } else { &names.first_male };
-    let families = if resident { &names.resident_family } else { &names.family };
-    let parts = [rng.pick(first_names), rng.pick(&names.first_male), rng.pick(families)];
-    let name = parts.iter().flatten().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
-    let digits: String = (0..9).map(|_| char::from(b'0' + rng.below(10) as u8)).collect();
-    let national_id = NationalId::try_from(format!("{}{digits}", if resident { 2 } else { 1 }).as_str())
-        .map_err(|reason| DemoError::Attribute { layer: LayerKind::Parcels, id: id.to_string(), reason })?;
+    let first_names = if rng.chance(0.12) {
+        &names.first_female
+    } else {
+        &names.first_male
+    };
+    let families = if resident {
+        &names.resident_family
+    } else {
+        &names.family
+    };
+    let parts = [
+        rng.pick(first_names),
+        rng.pick(&names.first_male),
+        rng.pick(families),
+    ];
+    let name = parts
+        .iter()
+        .flatten()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let digits: String = (0..9)
+        .map(|_| char::from(b'0' + rng.below(10) as u8))
+        .collect();
+    let national_id =
+        NationalId::try_from(format!("{}{digits}", if resident { 2 } else { 1 }).as_str())
+            .map_err(|reason| DemoError::Attribute {
+                layer: LayerKind::Parcels,
+                id: id.to_string(),
+                reason,
+            })?;
     Ok(Owner { name, national_id })
 }
 
 /// The parcel features of district `d`, in the layout's order.
-pub fn features(d: &District, city: &City, layout: &Layout, names: &PersonNames, seed: u64) -> Result<Vec<Feature>, DemoError> {
+pub fn features(
+    d: &District,
+    city: &City,
+    layout: &Layout,
+    names: &PersonNames,
+    seed: u64,
+) -> Result<Vec<Feature>, DemoError> {
     let mut rng = Rng::stream(seed, Purpose::Deeds, &[d.city as u64, u64::from(d.number)]);
     let bad = |id: &str| {
         let id = id.to_string();
-        move |reason: String| DemoError::Attribute { layer: LayerKind::Parcels, id, reason }
+        move |reason: String| DemoError::Attribute {
+            layer: LayerKind::Parcels,
+            id,
+            reason,
+        }
     };
     let plan_nos = d
         .plans
@@ -67,10 +107,15 @@ pub fn features(d: &District, city: &City, layout: &Layout, names: &PersonNames,
         let (Some(plan), Some(plan_no)) = (d.plans.get(lot.plan), plan_nos.get(lot.plan)) else {
             return Err(bad(&id)("parcel outside the district's plans".into()));
         };
-        let g = geometry(LayerKind::Parcels, &id, RawGeometry::Polygon(vec![city.frame.ring(&lot.rect)]))?;
+        let g = geometry(
+            LayerKind::Parcels,
+            &id,
+            RawGeometry::Polygon(vec![city.frame.ring(&lot.rect)]),
+        )?;
         let area = geodesy::area_m2(&g);
         let approved = plan.status == PlanStatus::Approved;
-        let (mut deed_no, mut deed_date, mut official_area_m2, mut owner_of) = (None, None, None, None);
+        let (mut deed_no, mut deed_date, mut official_area_m2, mut owner_of) =
+            (None, None, None, None);
         if approved && !lot.kind.is_public() {
             let from = plan.approved_on.map_or(first_deed, |a| a.max(first_deed));
             deed_date = Some(day_between(&mut rng, from, last_deed));
@@ -79,7 +124,11 @@ pub fn features(d: &District, city: &City, layout: &Layout, names: &PersonNames,
             official_area_m2 = Some((drawn * 100.0).round() / 100.0);
             owner_of = Some(owner(&mut rng, names, &id)?);
         }
-        let in_force = if lot.kind.is_public() { plan.approved_on } else { deed_date };
+        let in_force = if lot.kind.is_public() {
+            plan.approved_on
+        } else {
+            deed_date
+        };
         let attributes = Attributes::Parcel(Parcel {
             parcel_no: ParcelNo::try_from(lot.parcel_no.to_string().as_str()).map_err(bad(&id))?,
             plan_no: Some(plan_no.clone()),
@@ -91,7 +140,10 @@ pub fn features(d: &District, city: &City, layout: &Layout, names: &PersonNames,
             official_area_m2,
             owner: owner_of,
         });
-        let lifespan = Lifespan { valid_from: in_force.and_then(riyadh_midnight), valid_to: None };
+        let lifespan = Lifespan {
+            valid_from: in_force.and_then(riyadh_midnight),
+            valid_to: None,
+        };
         out.push(assemble(id, g, attributes, Map::new(), lifespan)?);
     }
     Ok(out)

@@ -125,7 +125,11 @@ impl Rng {
     pub fn digits(&mut self, n: usize) -> String {
         (0..n)
             .map(|i| {
-                let d = if i == 0 { self.between(1, 9) } else { self.below(10) };
+                let d = if i == 0 {
+                    self.between(1, 9)
+                } else {
+                    self.below(10)
+                };
                 char::from(b'0' + d as u8)
             })
             .collect()
@@ -146,10 +150,12 @@ mod tests {
 
     #[test]
     fn streams_are_stable_and_distinct() {
-        let a: Vec<u64> = (0..4).map({
-            let mut r = Rng::stream(7, Purpose::Layout, &[0, 3]);
-            move |_| r.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::stream(7, Purpose::Layout, &[0, 3]);
+                move |_| r.next_u64()
+            })
+            .collect();
         let mut again = Rng::stream(7, Purpose::Layout, &[0, 3]);
         assert!(a.iter().all(|x| *x == again.next_u64()));
         let mut other = Rng::stream(7, Purpose::Layout, &[0, 4]);

@@ -45,7 +45,9 @@ pub struct Catalogue {
 
 impl Catalogue {
     pub fn new(data: &DemoData) -> Result<Catalogue, DemoError> {
-        let shops: Vec<usize> = (0..data.services.len()).filter(|&i| data.services[i].weight > 0).collect();
+        let shops: Vec<usize> = (0..data.services.len())
+            .filter(|&i| data.services[i].weight > 0)
+            .collect();
         Ok(Catalogue {
             mosque: data.service_index("mosque")?,
             school: data.service_index("school")?,
@@ -60,12 +62,23 @@ impl Catalogue {
 
 /// Where district `d`'s service points go, in order.
 pub fn plan_points(d: &District, layout: &Layout, cat: &Catalogue, seed: u64) -> Vec<PlannedPoint> {
-    let mut rng = Rng::stream(seed, Purpose::ServicePlan, &[d.city as u64, u64::from(d.number)]);
+    let mut rng = Rng::stream(
+        seed,
+        Purpose::ServicePlan,
+        &[d.city as u64, u64::from(d.number)],
+    );
     let (mut forced, mut fuel_placed) = (0, false);
     let mut points = Vec::new();
     for lot in &layout.lots {
         let (cx, cy) = lot.rect.centre();
-        let mut at = |kind: usize, grand: bool, x: f64| points.push(PlannedPoint { kind, grand, x, y: cy });
+        let mut at = |kind: usize, grand: bool, x: f64| {
+            points.push(PlannedPoint {
+                kind,
+                grand,
+                x,
+                y: cy,
+            })
+        };
         match lot.kind {
             LotKind::Mosque => at(cat.mosque, false, cx),
             LotKind::GrandMosque => at(cat.mosque, true, cx),
@@ -74,16 +87,27 @@ pub fn plan_points(d: &District, layout: &Layout, cat: &Catalogue, seed: u64) ->
             LotKind::School if rng.chance(0.5) => {
                 // Boys' and girls' schools sharing a block.
                 at(cat.school, false, lot.rect.x0 + lot.rect.width() / 3.0);
-                at(cat.school, false, lot.rect.x0 + lot.rect.width() * 2.0 / 3.0);
+                at(
+                    cat.school,
+                    false,
+                    lot.rect.x0 + lot.rect.width() * 2.0 / 3.0,
+                );
             }
             LotKind::School => at(cat.school, false, cx),
             LotKind::Commercial | LotKind::MixedUse => {
-                if lot.corner && lot.front == RoadClass::Arterial && (!fuel_placed || rng.chance(0.08)) {
+                if lot.corner
+                    && lot.front == RoadClass::Arterial
+                    && (!fuel_placed || rng.chance(0.03))
+                {
                     fuel_placed = true;
                     at(cat.fuel, false, cx);
                     continue;
                 }
-                let counts: &[u32] = if lot.kind == LotKind::Commercial { &[35, 45, 20] } else { &[60, 35, 5] };
+                let counts: &[u32] = if lot.kind == LotKind::Commercial {
+                    &[35, 45, 20]
+                } else {
+                    &[60, 35, 5]
+                };
                 let k = rng.weighted(counts);
                 for i in 0..k {
                     let kind = match cat.shops.get(forced) {
@@ -93,7 +117,11 @@ pub fn plan_points(d: &District, layout: &Layout, cat: &Catalogue, seed: u64) ->
                         }
                         None => cat.shops[rng.weighted(&cat.weights)],
                     };
-                    at(kind, false, lot.rect.x0 + lot.rect.width() * (i + 1) as f64 / (k + 1) as f64);
+                    at(
+                        kind,
+                        false,
+                        lot.rect.x0 + lot.rect.width() * (i + 1) as f64 / (k + 1) as f64,
+                    );
                 }
             }
             LotKind::Residential | LotKind::Vacant | LotKind::Park => {}
@@ -104,7 +132,9 @@ pub fn plan_points(d: &District, layout: &Layout, cat: &Catalogue, seed: u64) ->
 
 /// `n` decimal digits, any of them 0.
 fn any_digits(rng: &mut Rng, n: usize) -> String {
-    (0..n).map(|_| char::from(b'0' + rng.below(10) as u8)).collect()
+    (0..n)
+        .map(|_| char::from(b'0' + rng.below(10) as u8))
+        .collect()
 }
 
 /// A phone number as Saudi businesses write them: an Eastern Province landline
@@ -126,15 +156,29 @@ pub fn features(
     data: &DemoData,
     seed: u64,
 ) -> Result<Vec<Feature>, DemoError> {
-    let mut rng = Rng::stream(seed, Purpose::ServiceDetails, &[d.city as u64, u64::from(d.number)]);
+    let mut rng = Rng::stream(
+        seed,
+        Purpose::ServiceDetails,
+        &[d.city as u64, u64::from(d.number)],
+    );
     let mut out = Vec::with_capacity(points.len());
     for (i, p) in points.iter().enumerate() {
         let id = format!("{}-S{:04}", d.code, i + 1);
-        let missing = || DemoError::Attribute { layer: LayerKind::ServicePoints, id: id.clone(), reason: "no such category".into() };
+        let missing = || DemoError::Attribute {
+            layer: LayerKind::ServicePoints,
+            id: id.clone(),
+            reason: "no such category".into(),
+        };
         let kind: &ServiceKind = data.services.get(p.kind).ok_or_else(missing)?;
-        let templates = if p.grand && !kind.grand_names.is_empty() { &kind.grand_names } else { &kind.names };
+        let templates = if p.grand && !kind.grand_names.is_empty() {
+            &kind.grand_names
+        } else {
+            &kind.names
+        };
         let (t_ar, t_en) = rng.pick(templates).ok_or_else(missing)?;
-        let brand = rng.pick(&kind.brands).map_or(("", ""), |(a, e)| (a.as_str(), e.as_str()));
+        let brand = rng
+            .pick(&kind.brands)
+            .map_or(("", ""), |(a, e)| (a.as_str(), e.as_str()));
         let fill = Fill {
             brand,
             number: rng.between(1, 250),
@@ -158,8 +202,18 @@ pub fn features(
             opening_hours: rng.pick(&kind.hours).cloned(),
             district: Some(d.name_ar.clone()),
         });
-        let g = geometry(LayerKind::ServicePoints, &id, RawGeometry::Point(city.frame.to_lonlat(p.x, p.y)))?;
-        out.push(assemble(id, g, attributes, Map::new(), Lifespan::default())?);
+        let g = geometry(
+            LayerKind::ServicePoints,
+            &id,
+            RawGeometry::Point(city.frame.lonlat(p.x, p.y)),
+        )?;
+        out.push(assemble(
+            id,
+            g,
+            attributes,
+            Map::new(),
+            Lifespan::default(),
+        )?);
     }
     Ok(out)
 }

@@ -33,7 +33,14 @@ impl<'p> LayerSink<'p> {
     ) -> Result<LayerSink<'p>, DemoError> {
         let write = store.begin_write(layer, WriteMode::Replace, source).await?;
         progress(layer.id(), 0, total);
-        Ok(LayerSink { layer, write, buffer: Vec::with_capacity(CHUNK), done: 0, total, progress })
+        Ok(LayerSink {
+            layer,
+            write,
+            buffer: Vec::with_capacity(CHUNK),
+            done: 0,
+            total,
+            progress,
+        })
     }
 
     /// Adds features, inserting every full chunk.
@@ -62,14 +69,24 @@ impl<'p> LayerSink<'p> {
     pub async fn finish(mut self) -> Result<u64, DemoError> {
         self.flush().await?;
         let done = self.done;
-        self.write.commit(WriteCounts { read: done, written: done, rejected: 0 }).await?;
+        self.write
+            .commit(WriteCounts {
+                read: done,
+                written: done,
+                rejected: 0,
+            })
+            .await?;
         Ok(done)
     }
 }
 
 /// Validates a demo geometry for `layer`; `id` names the feature in the error.
 pub fn geometry(layer: LayerKind, id: &str, raw: RawGeometry) -> Result<ValidGeometry, DemoError> {
-    ValidGeometry::new(raw, layer.shape()).map_err(|source| DemoError::Geometry { layer, id: id.to_string(), source })
+    ValidGeometry::new(raw, layer.shape()).map_err(|source| DemoError::Geometry {
+        layer,
+        id: id.to_string(),
+        source,
+    })
 }
 
 /// Makes a feature with source id `id`.
@@ -81,9 +98,19 @@ pub fn assemble(
     lifespan: Lifespan,
 ) -> Result<Feature, DemoError> {
     let layer = attributes.layer();
-    let source_id = SourceId::from_value(&Value::String(id.clone()))
-        .ok_or_else(|| DemoError::Attribute { layer, id, reason: "empty source id".into() })?;
-    Ok(Feature::new(Some(source_id), geometry, attributes, extra, lifespan)?)
+    let source_id =
+        SourceId::from_value(&Value::String(id.clone())).ok_or_else(|| DemoError::Attribute {
+            layer,
+            id,
+            reason: "empty source id".into(),
+        })?;
+    Ok(Feature::new(
+        Some(source_id),
+        geometry,
+        attributes,
+        extra,
+        lifespan,
+    )?)
 }
 
 /// A one-entry `extra` map.

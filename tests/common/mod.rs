@@ -26,8 +26,7 @@ pub fn bin() -> Command {
 
 /// Runs the binary in `dir` with `args`.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
-    let out = bin().current_dir(dir).args(args).env_remove("MADINATI_STORE").output().expect("run madinati");
-    out
+    bin().current_dir(dir).args(args).env_remove("MADINATI_STORE").output().expect("run madinati")
 }
 
 /// A command that must be installed for the test (scripts/test installs it).

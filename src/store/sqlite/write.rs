@@ -11,7 +11,7 @@ use chrono::Utc;
 use sqlx::{Row, Sqlite, Transaction};
 
 use super::gpkg_blob;
-use crate::domain::attributes::Attributes;
+use crate::domain::attributes::{Attributes, Owner};
 use crate::domain::{Bbox, Feature, FeatureId, LayerKind};
 use crate::store::{LayerWrite, StoreError, WriteCounts, WriteMode, timestamp};
 
@@ -213,21 +213,26 @@ impl SqliteLayerWrite {
         q.execute(&mut *self.tx)
             .await
             .map_err(StoreError::query(format!("inserting into {}", self.layer)))?;
-        for (i, f) in chunk.iter().enumerate() {
-            let fid = first + i as i64;
-            if let Attributes::Parcel(p) = f.attributes()
-                && let Some(owner) = &p.owner
-            {
-                sqlx::query("INSERT INTO parcel_owners (parcel_fid, owner_name, owner_id) VALUES (?, ?, ?)")
-                    .bind(fid)
-                    .bind(&owner.name)
-                    .bind(owner.national_id.as_str())
-                    .execute(&mut *self.tx)
-                    .await
-                    .map_err(StoreError::query("recording a parcel owner"))?;
+        let owners: Vec<(i64, &Owner)> = chunk
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| match f.attributes() {
+                Attributes::Parcel(p) => p.owner.as_ref().map(|o| (first + i as i64, o)),
+                _ => None,
+            })
+            .collect();
+        if !owners.is_empty() {
+            let sql = format!(
+                "INSERT INTO parcel_owners (parcel_fid, owner_name, owner_id) VALUES {}",
+                vec!["(?, ?, ?)"; owners.len()].join(",")
+            );
+            let mut q = sqlx::query(&sql);
+            for (fid, owner) in owners {
+                q = q.bind(fid).bind(owner.name.as_str()).bind(owner.national_id.as_str());
             }
-            fids.push(FeatureId(fid));
+            q.execute(&mut *self.tx).await.map_err(StoreError::query("recording parcel owners"))?;
         }
+        fids.extend((0..chunk.len() as i64).map(|i| FeatureId(first + i)));
         self.next_fid += chunk.len() as i64;
         Ok(())
     }
