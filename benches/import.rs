@@ -13,7 +13,9 @@ use madinati::import::{ImportOptions, import};
 use madinati::store::{SqliteStore, WriteMode};
 
 fn paris(ext: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../shared/data/parcels-paris18/cadastre-75118-parcelles.{ext}"))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "../shared/data/parcels-paris18/cadastre-75118-parcelles.{ext}"
+    ))
 }
 
 fn paris_geometries() -> Vec<RawGeometry> {
@@ -21,7 +23,11 @@ fn paris_geometries() -> Vec<RawGeometry> {
     let v: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     v["features"]
         .as_array()
-        .map(|fs| fs.iter().filter_map(|f| geometry_from_json(&f["geometry"]).ok().flatten()).collect())
+        .map(|fs| {
+            fs.iter()
+                .filter_map(|f| geometry_from_json(&f["geometry"]).ok().flatten())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -30,7 +36,12 @@ fn validate(c: &mut Criterion) {
     let mut g = c.benchmark_group("validate");
     g.throughput(Throughput::Elements(geometries.len() as u64));
     g.bench_function("paris_parcels", |b| {
-        b.iter(|| geometries.iter().filter(|r| ValidGeometry::new((*r).clone(), GeometryShape::Polygon).is_ok()).count())
+        b.iter(|| {
+            geometries
+                .iter()
+                .filter(|r| ValidGeometry::new((*r).clone(), GeometryShape::Polygon).is_ok())
+                .count()
+        })
     });
     g.finish();
 }
@@ -47,19 +58,26 @@ fn import_fgb(c: &mut Criterion) {
                 || tempfile::tempdir().expect("tempdir"),
                 |dir| {
                     runtime.block_on(async {
-                        let store = SqliteStore::open(&dir.path().join("b.gpkg"), true).await.expect("store");
+                        let store = SqliteStore::open(&dir.path().join("b.gpkg"), true)
+                            .await
+                            .expect("store");
                         let opts = ImportOptions {
                             input: paris(ext),
                             layer: LayerKind::Parcels,
                             srs: None,
-                            mapping: [("parcel_no", "numero"), ("block_no", "section")].iter().map(|(a, b)| (a.to_string(), b.to_string())).collect(),
+                            mapping: [("parcel_no", "numero"), ("block_no", "section")]
+                                .iter()
+                                .map(|(a, b)| (a.to_string(), b.to_string()))
+                                .collect(),
                             mode: WriteMode::Append,
                             format: None,
                             source_layer: None,
                             rejects: Some(dir.path().join("r.geojson")),
                             quiet: true,
                         };
-                        import(&store, &opts, categories.clone()).await.expect("import");
+                        import(&store, &opts, categories.clone())
+                            .await
+                            .expect("import");
                         store.close().await;
                     })
                 },

@@ -126,7 +126,8 @@ enum DemoAction {
 }
 
 fn parse_layer(s: &str) -> Result<LayerKind, String> {
-    s.parse().map_err(|e: crate::domain::layer::UnknownLayer| e.to_string())
+    s.parse()
+        .map_err(|e: crate::domain::layer::UnknownLayer| e.to_string())
 }
 
 fn parse_crs(s: &str) -> Result<Crs, String> {
@@ -135,15 +136,22 @@ fn parse_crs(s: &str) -> Result<Crs, String> {
 
 fn parse_mapping(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
-        Some((t, src)) if !t.trim().is_empty() && !src.trim().is_empty() => Ok((t.trim().to_string(), src.trim().to_string())),
-        _ => Err(format!("{s:?} is not TARGET=SOURCE, e.g. parcel_no=PARCEL_NUM")),
+        Some((t, src)) if !t.trim().is_empty() && !src.trim().is_empty() => {
+            Ok((t.trim().to_string(), src.trim().to_string()))
+        }
+        _ => Err(format!(
+            "{s:?} is not TARGET=SOURCE, e.g. parcel_no=PARCEL_NUM"
+        )),
     }
 }
 
 /// Parses the command line and runs it; returns the process exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -162,7 +170,9 @@ pub fn main() -> ExitCode {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
@@ -183,7 +193,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(_) => {
             let store = SqliteStore::open(settings.require_store()?, false)
                 .await
-                .context("open the store (create one with `madinati import` or `madinati demo build`)")?;
+                .context(
+                    "open the store (create one with `madinati import` or `madinati demo build`)",
+                )?;
             serve(Arc::new(store), settings.listen).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -193,7 +205,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             for layer in LayerKind::ALL {
                 let s = store.layer_summary(layer).await?;
                 let extent = s.extent.map_or("empty".to_string(), |e| {
-                    format!("({:.6}, {:.6}) - ({:.6}, {:.6})", e.min_x, e.min_y, e.max_x, e.max_y)
+                    format!(
+                        "({:.6}, {:.6}) - ({:.6}, {:.6})",
+                        e.min_x, e.min_y, e.max_x, e.max_y
+                    )
                 });
                 println!("{:<15} {:>9} features  {extent}", layer.id(), s.current);
             }
@@ -204,9 +219,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(store: Arc<dyn Store>, listen: SocketAddr) -> anyhow::Result<()> {
-    let app = Application::bind(listen, AppState { store: store.clone() })
-        .await
-        .with_context(|| format!("listen on {listen}"))?;
+    let app = Application::bind(
+        listen,
+        AppState {
+            store: store.clone(),
+        },
+    )
+    .await
+    .with_context(|| format!("listen on {listen}"))?;
     tracing::info!(address = %app.local_addr()?, store = %store.location(), "madinati is serving");
     app.run().await?;
     Ok(())
@@ -214,11 +234,18 @@ async fn serve(store: Arc<dyn Store>, listen: SocketAddr) -> anyhow::Result<()> 
 
 async fn import_command(settings: &Settings, a: ImportArgs) -> anyhow::Result<ExitCode> {
     let store = SqliteStore::open(settings.require_store()?, true).await?;
-    let known: Vec<&str> = crate::domain::attributes::fields(a.layer).iter().map(|f| f.name).collect();
+    let known: Vec<&str> = crate::domain::attributes::fields(a.layer)
+        .iter()
+        .map(|f| f.name)
+        .collect();
     let mut mapping = HashMap::new();
     for (target, source) in a.mapping {
         if !known.contains(&target.as_str()) {
-            bail!("--map {target}=...: {} has no field {target}; its fields are {}", a.layer, known.join(", "));
+            bail!(
+                "--map {target}=...: {} has no field {target}; its fields are {}",
+                a.layer,
+                known.join(", ")
+            );
         }
         mapping.insert(target, source);
     }
@@ -227,7 +254,11 @@ async fn import_command(settings: &Settings, a: ImportArgs) -> anyhow::Result<Ex
         layer: a.layer,
         srs: a.srs,
         mapping,
-        mode: if a.replace { WriteMode::Replace } else { WriteMode::Append },
+        mode: if a.replace {
+            WriteMode::Replace
+        } else {
+            WriteMode::Append
+        },
         format: a.format,
         source_layer: a.source_layer,
         rejects: a.rejects,
@@ -237,10 +268,18 @@ async fn import_command(settings: &Settings, a: ImportArgs) -> anyhow::Result<Ex
     store.close().await;
     let summary = summary?;
     print!("{summary}");
-    Ok(if summary.rejected > 0 { ExitCode::from(EXIT_REJECTED) } else { ExitCode::SUCCESS })
+    Ok(if summary.rejected > 0 {
+        ExitCode::from(EXIT_REJECTED)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
-async fn build_demo(size: DemoSize, out: &std::path::Path, seed: u64) -> anyhow::Result<SqliteStore> {
+async fn build_demo(
+    size: DemoSize,
+    out: &std::path::Path,
+    seed: u64,
+) -> anyhow::Result<SqliteStore> {
     let store = SqliteStore::open(out, true).await?;
     let mut bar = import::progress::Progress::new(None, false);
     let summary = demo::build(&store, size, seed, &mut |layer, done, total| {

@@ -46,12 +46,17 @@ pub struct FileConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read the configuration file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the configuration file {path} is not valid: {message}")]
     Parse { path: String, message: String },
     #[error("the configuration's categories are not valid: {0}")]
     Categories(#[from] CategoryError),
-    #[error("no store given: pass --store FILE, set MADINATI_STORE, or put `store = \"FILE\"` in madinati.toml")]
+    #[error(
+        "no store given: pass --store FILE, set MADINATI_STORE, or put `store = \"FILE\"` in madinati.toml"
+    )]
     NoStore,
 }
 
@@ -63,9 +68,14 @@ impl FileConfig {
             None if Path::new("madinati.toml").is_file() => PathBuf::from("madinati.toml"),
             None => return Ok(FileConfig::default()),
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
-        toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.display().to_string(), message: e.to_string() })
+        let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })
     }
 }
 
@@ -80,11 +90,19 @@ pub struct Settings {
 
 impl Settings {
     /// Merges `flags` (flags and environment, as clap read them) over `file` and the defaults.
-    pub fn resolve(file: FileConfig, store: Option<PathBuf>, listen: Option<SocketAddr>, log_format: Option<LogFormat>) -> Result<Settings, ConfigError> {
-        let default_listen: SocketAddr = DEFAULT_LISTEN.parse().map_err(|e: std::net::AddrParseError| ConfigError::Parse {
-            path: "built-in default".into(),
-            message: e.to_string(),
-        })?;
+    pub fn resolve(
+        file: FileConfig,
+        store: Option<PathBuf>,
+        listen: Option<SocketAddr>,
+        log_format: Option<LogFormat>,
+    ) -> Result<Settings, ConfigError> {
+        let default_listen: SocketAddr =
+            DEFAULT_LISTEN
+                .parse()
+                .map_err(|e: std::net::AddrParseError| ConfigError::Parse {
+                    path: "built-in default".into(),
+                    message: e.to_string(),
+                })?;
         Ok(Settings {
             store: store.or(file.store),
             listen: listen.or(file.listen).unwrap_or(default_listen),

@@ -16,7 +16,10 @@ use serde_json::Value;
 use tower::ServiceExt;
 
 async fn get(app: axum::Router, uri: &str) -> (StatusCode, Value) {
-    let res = app.oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let res = app
+        .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let status = res.status();
     let body = to_bytes(res.into_body(), 1 << 20).await.unwrap();
     (status, serde_json::from_slice(&body).unwrap())
@@ -26,11 +29,16 @@ async fn get(app: axum::Router, uri: &str) -> (StatusCode, Value) {
 async fn health_ready_and_not_found_in_process() {
     let dir = tempfile::tempdir().unwrap();
     let store = fresh_store(dir.path()).await;
-    let app = router(AppState { store: Arc::new(store.clone()) });
+    let app = router(AppState {
+        store: Arc::new(store.clone()),
+    });
     let (s, body) = get(app.clone(), "/health").await;
     assert_eq!((s, body["status"].as_str()), (StatusCode::OK, Some("ok")));
     let (s, body) = get(app.clone(), "/ready").await;
-    assert_eq!((s, body["status"].as_str()), (StatusCode::OK, Some("ready")));
+    assert_eq!(
+        (s, body["status"].as_str()),
+        (StatusCode::OK, Some("ready"))
+    );
     let (s, body) = get(app.clone(), "/nowhere").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     assert!(body["description"].as_str().unwrap().contains("/nowhere"));
@@ -43,12 +51,21 @@ async fn health_ready_and_not_found_in_process() {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// Starts `madinati <args>` and waits until /health answers; returns the child and base URL.
 /// Logs are piped only when the test reads them (a long run must not fill the pipe).
-async fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], logs: bool) -> (std::process::Child, String) {
+async fn start(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+    logs: bool,
+) -> (std::process::Child, String) {
     let port = free_port();
     let listen = format!("127.0.0.1:{port}");
     let mut cmd = bin();
@@ -81,7 +98,10 @@ async fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)], logs:
 
 fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
     let pid = child.id().to_string();
-    let ok = std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    let ok = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
     assert!(ok.success());
     child.wait().unwrap()
 }
@@ -90,19 +110,50 @@ fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
 async fn serve_answers_on_a_real_port_logs_json_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let input = shared_data("dammam_districts_addressgov.geojson");
-    let out = run(dir.path(), &["import", "--store", "city.gpkg", "--layer", "districts", input.to_str().unwrap()]);
+    let out = run(
+        dir.path(),
+        &[
+            "import",
+            "--store",
+            "city.gpkg",
+            "--layer",
+            "districts",
+            input.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success());
-    let (mut child, base) = start(dir.path(), &["serve", "--log-format", "json"], &[("MADINATI_STORE", "city.gpkg")], true).await;
-    let ready: Value = reqwest::get(format!("{base}/ready")).await.unwrap().json().await.unwrap();
+    let (mut child, base) = start(
+        dir.path(),
+        &["serve", "--log-format", "json"],
+        &[("MADINATI_STORE", "city.gpkg")],
+        true,
+    )
+    .await;
+    let ready: Value = reqwest::get(format!("{base}/ready"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(ready["status"], "ready");
     assert!(ready["store"].as_str().unwrap().ends_with("city.gpkg"));
     let status = terminate(&mut child);
-    assert!(status.success(), "graceful shutdown exits 0, got {status:?}");
-    let logs: Vec<String> = BufReader::new(child.stderr.take().unwrap()).lines().map_while(Result::ok).collect();
+    assert!(
+        status.success(),
+        "graceful shutdown exits 0, got {status:?}"
+    );
+    let logs: Vec<String> = BufReader::new(child.stderr.take().unwrap())
+        .lines()
+        .map_while(Result::ok)
+        .collect();
     assert!(!logs.is_empty());
     for line in &logs {
-        let v: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("log line is not JSON ({e}): {line}"));
-        assert!(v.get("level").is_some() && v.get("timestamp").is_some(), "{line}");
+        let v: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("log line is not JSON ({e}): {line}"));
+        assert!(
+            v.get("level").is_some() && v.get("timestamp").is_some(),
+            "{line}"
+        );
     }
     assert!(logs.iter().any(|l| l.contains("shutting down")));
 }
@@ -119,8 +170,26 @@ async fn serve_without_a_store_says_how_to_give_one() {
 async fn config_file_env_and_flags_apply_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let input = shared_data("dammam_districts_addressgov.geojson");
-    assert!(run(dir.path(), &["import", "--store", "a.gpkg", "--layer", "districts", input.to_str().unwrap()]).status.success());
-    std::fs::write(dir.path().join("madinati.toml"), "store = \"missing-from-file.gpkg\"\n").unwrap();
+    assert!(
+        run(
+            dir.path(),
+            &[
+                "import",
+                "--store",
+                "a.gpkg",
+                "--layer",
+                "districts",
+                input.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    std::fs::write(
+        dir.path().join("madinati.toml"),
+        "store = \"missing-from-file.gpkg\"\n",
+    )
+    .unwrap();
     // The file's store does not exist: env overrides it, the flag overrides env.
     let layers = |env: Option<&str>, flag: Option<&str>| {
         let mut cmd = bin();
@@ -134,11 +203,21 @@ async fn config_file_env_and_flags_apply_in_order() {
         };
         cmd.output().unwrap()
     };
-    assert!(!layers(None, None).status.success(), "the file's store is used (and is missing)");
+    assert!(
+        !layers(None, None).status.success(),
+        "the file's store is used (and is missing)"
+    );
     let via_env = layers(Some("a.gpkg"), None);
-    assert!(via_env.status.success(), "{}", String::from_utf8_lossy(&via_env.stderr));
+    assert!(
+        via_env.status.success(),
+        "{}",
+        String::from_utf8_lossy(&via_env.stderr)
+    );
     assert!(String::from_utf8_lossy(&via_env.stdout).contains("districts              80"));
-    assert!(!layers(Some("a.gpkg"), Some("nope.gpkg")).status.success(), "the flag wins over env");
+    assert!(
+        !layers(Some("a.gpkg"), Some("nope.gpkg")).status.success(),
+        "the flag wins over env"
+    );
     assert!(layers(Some("nope.gpkg"), Some("a.gpkg")).status.success());
 }
 
@@ -155,16 +234,29 @@ async fn demo_builds_the_city_and_serve_answers_health_and_ready() {
     let layers = run(dir.path(), &["layers", "--store", "city.gpkg"]);
     let text = String::from_utf8_lossy(&layers.stdout);
     let count = |layer: &str| -> u64 {
-        let line = text.lines().find(|l| l.starts_with(layer)).unwrap_or_else(|| panic!("{layer} missing: {text}"));
+        let line = text
+            .lines()
+            .find(|l| l.starts_with(layer))
+            .unwrap_or_else(|| panic!("{layer} missing: {text}"));
         line.split_whitespace().nth(1).unwrap().parse().unwrap()
     };
     assert!(count("parcels") >= 50_000, "{text}");
     assert!(count("service_points") >= 3_000, "{text}");
 
     let (mut child, base) = start(dir.path(), &["serve", "--store", "city.gpkg"], &[], false).await;
-    let health: Value = reqwest::get(format!("{base}/health")).await.unwrap().json().await.unwrap();
+    let health: Value = reqwest::get(format!("{base}/health"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["status"], "ok");
-    let ready: Value = reqwest::get(format!("{base}/ready")).await.unwrap().json().await.unwrap();
+    let ready: Value = reqwest::get(format!("{base}/ready"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(ready["status"], "ready");
     assert!(terminate(&mut child).success());
 }

@@ -102,7 +102,11 @@ pub enum AttributeProblem {
     #[error("missing required attribute {field} (looked for {looked_for})")]
     Missing { field: String, looked_for: String },
     #[error("attribute {field} has an invalid value {value}: {reason}")]
-    Invalid { field: String, value: String, reason: String },
+    Invalid {
+        field: String,
+        value: String,
+        reason: String,
+    },
 }
 
 impl AttributeProblem {
@@ -124,16 +128,30 @@ pub struct PropertyTaker<'a> {
 
 impl<'a> PropertyTaker<'a> {
     /// `overrides` maps a target field name to the source property to read it from.
-    pub fn new(layer: LayerKind, props: &'a mut Map<String, Value>, overrides: &'a HashMap<String, String>) -> Self {
-        PropertyTaker { layer, props, overrides }
+    pub fn new(
+        layer: LayerKind,
+        props: &'a mut Map<String, Value>,
+        overrides: &'a HashMap<String, String>,
+    ) -> Self {
+        PropertyTaker {
+            layer,
+            props,
+            overrides,
+        }
     }
 
     fn names(&self, field: &str) -> Vec<String> {
         if let Some(src) = self.overrides.get(field) {
             return vec![src.clone()];
         }
-        let aliases = fields(self.layer).iter().find(|f| f.name == field).map_or(&[][..], |f| f.aliases);
-        std::iter::once(field).chain(aliases.iter().copied()).map(str::to_string).collect()
+        let aliases = fields(self.layer)
+            .iter()
+            .find(|f| f.name == field)
+            .map_or(&[][..], |f| f.aliases);
+        std::iter::once(field)
+            .chain(aliases.iter().copied())
+            .map(str::to_string)
+            .collect()
     }
 
     /// Removes and returns the first non-empty value found for `field`.
@@ -142,7 +160,10 @@ impl<'a> PropertyTaker<'a> {
             let key = if self.props.contains_key(&name) {
                 Some(name)
             } else {
-                self.props.keys().find(|k| k.eq_ignore_ascii_case(&name)).cloned()
+                self.props
+                    .keys()
+                    .find(|k| k.eq_ignore_ascii_case(&name))
+                    .cloned()
             };
             if let Some(key) = key {
                 let empty = matches!(self.props.get(&key), Some(Value::Null))
@@ -156,7 +177,10 @@ impl<'a> PropertyTaker<'a> {
     }
 
     fn missing(&self, field: &str) -> AttributeProblem {
-        AttributeProblem::Missing { field: field.to_string(), looked_for: self.names(field).join(", ") }
+        AttributeProblem::Missing {
+            field: field.to_string(),
+            looked_for: self.names(field).join(", "),
+        }
     }
 
     fn text(&mut self, field: &str) -> Option<String> {
@@ -166,19 +190,30 @@ impl<'a> PropertyTaker<'a> {
         })
     }
 
-    fn parsed<T>(&mut self, field: &str, parse: impl FnOnce(&Value) -> Result<T, String>) -> Result<Option<T>, AttributeProblem> {
+    fn parsed<T>(
+        &mut self,
+        field: &str,
+        parse: impl FnOnce(&Value) -> Result<T, String>,
+    ) -> Result<Option<T>, AttributeProblem> {
         match self.take(field) {
             None => Ok(None),
-            Some(v) => parse(&v).map(Some).map_err(|reason| AttributeProblem::Invalid {
-                field: field.to_string(),
-                value: v.to_string(),
-                reason,
-            }),
+            Some(v) => parse(&v)
+                .map(Some)
+                .map_err(|reason| AttributeProblem::Invalid {
+                    field: field.to_string(),
+                    value: v.to_string(),
+                    reason,
+                }),
         }
     }
 
-    fn required<T>(&mut self, field: &str, parse: impl FnOnce(&Value) -> Result<T, String>) -> Result<T, AttributeProblem> {
-        self.parsed(field, parse)?.ok_or_else(|| self.missing(field))
+    fn required<T>(
+        &mut self,
+        field: &str,
+        parse: impl FnOnce(&Value) -> Result<T, String>,
+    ) -> Result<T, AttributeProblem> {
+        self.parsed(field, parse)?
+            .ok_or_else(|| self.missing(field))
     }
 }
 
@@ -190,7 +225,11 @@ pub fn parse_attributes(
     use values::{date, metres, text_value};
     Ok(match taker.layer {
         LayerKind::Districts => {
-            let d = District { name_ar: taker.text("name_ar"), name_en: taker.text("name_en"), city: taker.text("city") };
+            let d = District {
+                name_ar: taker.text("name_ar"),
+                name_en: taker.text("name_en"),
+                city: taker.text("city"),
+            };
             if d.name_ar.is_none() && d.name_en.is_none() {
                 return Err(taker.missing("name_ar"));
             }
@@ -199,7 +238,9 @@ pub fn parse_attributes(
         LayerKind::Plans => Attributes::Plan(Plan {
             plan_no: taker.required("plan_no", |v| PlanNo::try_from(text_value(v).as_str()))?,
             name: taker.text("name"),
-            status: taker.parsed("status", |v| text_value(v).parse())?.unwrap_or(PlanStatus::Approved),
+            status: taker
+                .parsed("status", |v| text_value(v).parse())?
+                .unwrap_or(PlanStatus::Approved),
             approved_on: taker.parsed("approved_on", date)?,
         }),
         LayerKind::Streets => Attributes::Street(Street {
@@ -208,16 +249,19 @@ pub fn parse_attributes(
             width_m: taker.parsed("width_m", |v| metres(v, 200.0))?,
         }),
         LayerKind::Parcels => {
-            let parcel_no = taker.required("parcel_no", |v| ParcelNo::try_from(text_value(v).as_str()))?;
+            let parcel_no =
+                taker.required("parcel_no", |v| ParcelNo::try_from(text_value(v).as_str()))?;
             let plan_no = taker.parsed("plan_no", |v| PlanNo::try_from(text_value(v).as_str()))?;
-            let block_no = taker.parsed("block_no", |v| BlockNo::try_from(text_value(v).as_str()))?;
+            let block_no =
+                taker.parsed("block_no", |v| BlockNo::try_from(text_value(v).as_str()))?;
             let district = taker.text("district");
             let land_use = taker.parsed("land_use", |v| text_value(v).parse())?;
             let deed_no = taker.text("deed_no");
             let deed_date = taker.parsed("deed_date", date)?;
             let official_area_m2 = taker.parsed("official_area_m2", |v| metres(v, 1e9))?;
             let owner_name = taker.text("owner_name");
-            let owner_id = taker.parsed("owner_id", |v| NationalId::try_from(text_value(v).as_str()))?;
+            let owner_id =
+                taker.parsed("owner_id", |v| NationalId::try_from(text_value(v).as_str()))?;
             let owner = match (owner_name, owner_id) {
                 (Some(name), Some(national_id)) => Some(Owner { name, national_id }),
                 (None, None) => None,
@@ -244,10 +288,17 @@ pub fn parse_attributes(
             }
             let category = taker.required("category", |v| {
                 let t = text_value(v);
-                categories.resolve(&t).map(|c| c.code.clone()).ok_or_else(|| {
-                    let known: Vec<_> = categories.all().iter().map(|c| c.code.to_string()).collect();
-                    format!("unknown category; known: {}", known.join(", "))
-                })
+                categories
+                    .resolve(&t)
+                    .map(|c| c.code.clone())
+                    .ok_or_else(|| {
+                        let known: Vec<_> = categories
+                            .all()
+                            .iter()
+                            .map(|c| c.code.to_string())
+                            .collect();
+                        format!("unknown category; known: {}", known.join(", "))
+                    })
             })?;
             Attributes::ServicePoint(ServicePoint {
                 name_ar,
@@ -255,7 +306,9 @@ pub fn parse_attributes(
                 category,
                 phone: taker.text("phone"),
                 opening_hours: taker.parsed("opening_hours", |v| {
-                    text_value(v).parse::<OpeningHours>().map_err(|e| e.to_string())
+                    text_value(v)
+                        .parse::<OpeningHours>()
+                        .map_err(|e| e.to_string())
                 })?,
                 district: taker.text("district"),
             })

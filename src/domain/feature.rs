@@ -25,7 +25,10 @@ impl SourceId {
         match v {
             Value::String(s) if !s.trim().is_empty() => Some(SourceId(s.trim().to_string())),
             Value::Number(n) if n.is_i64() || n.is_u64() => Some(SourceId(n.to_string())),
-            Value::Number(n) => n.as_f64().filter(|f| f.fract() == 0.0).map(|f| SourceId(format!("{f:.0}"))),
+            Value::Number(n) => n
+                .as_f64()
+                .filter(|f| f.fract() == 0.0)
+                .map(|f| SourceId(format!("{f:.0}"))),
             _ => None,
         }
     }
@@ -88,14 +91,29 @@ impl Feature {
         let ok = matches!(
             (layer.shape(), &geometry),
             (super::GeometryShape::Point, ValidGeometry::Point(_))
-                | (super::GeometryShape::MultiLineString, ValidGeometry::MultiLineString(_))
+                | (
+                    super::GeometryShape::MultiLineString,
+                    ValidGeometry::MultiLineString(_)
+                )
                 | (super::GeometryShape::Polygon, ValidGeometry::Polygon(_))
-                | (super::GeometryShape::MultiPolygon, ValidGeometry::MultiPolygon(_))
+                | (
+                    super::GeometryShape::MultiPolygon,
+                    ValidGeometry::MultiPolygon(_)
+                )
         );
         if !ok {
-            return Err(ShapeMismatch { layer, expected: layer.shape().sf_name() });
+            return Err(ShapeMismatch {
+                layer,
+                expected: layer.shape().sf_name(),
+            });
         }
-        Ok(Feature { source_id, geometry, attributes, extra, lifespan })
+        Ok(Feature {
+            source_id,
+            geometry,
+            attributes,
+            extra,
+            lifespan,
+        })
     }
 
     /// The layer this feature belongs to.

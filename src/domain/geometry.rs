@@ -47,8 +47,14 @@ impl RawGeometry {
     }
 
     /// Applies `f` to every coordinate (used to reproject), stopping at the first error.
-    pub fn try_map_coords<E>(&mut self, f: &mut impl FnMut(Coord) -> Result<Coord, E>) -> Result<(), E> {
-        fn line<E>(l: &mut [Coord], f: &mut impl FnMut(Coord) -> Result<Coord, E>) -> Result<(), E> {
+    pub fn try_map_coords<E>(
+        &mut self,
+        f: &mut impl FnMut(Coord) -> Result<Coord, E>,
+    ) -> Result<(), E> {
+        fn line<E>(
+            l: &mut [Coord],
+            f: &mut impl FnMut(Coord) -> Result<Coord, E>,
+        ) -> Result<(), E> {
             for c in l.iter_mut() {
                 *c = f(*c)?;
             }
@@ -66,7 +72,9 @@ impl RawGeometry {
             RawGeometry::MultiPolygon(polys) => polys
                 .iter_mut()
                 .try_for_each(|p| p.iter_mut().try_for_each(|r| line(r, f))),
-            RawGeometry::GeometryCollection(gs) => gs.iter_mut().try_for_each(|g| g.try_map_coords(f)),
+            RawGeometry::GeometryCollection(gs) => {
+                gs.iter_mut().try_for_each(|g| g.try_map_coords(f))
+            }
         }
     }
 
@@ -77,7 +85,9 @@ impl RawGeometry {
             RawGeometry::Polygon(rings) | RawGeometry::MultiLineString(rings) => {
                 rings.iter().flatten().for_each(|c| f(*c))
             }
-            RawGeometry::MultiPolygon(polys) => polys.iter().flatten().flatten().for_each(|c| f(*c)),
+            RawGeometry::MultiPolygon(polys) => {
+                polys.iter().flatten().flatten().for_each(|c| f(*c))
+            }
             RawGeometry::GeometryCollection(gs) => gs.iter().for_each(|g| g.for_each_coord(f)),
         }
     }
@@ -116,21 +126,40 @@ pub enum GeometryProblem {
     #[error("geometry is empty")]
     Empty,
     #[error("wrong geometry type {found} for this layer: expected {expected}")]
-    WrongType { expected: &'static str, found: &'static str },
+    WrongType {
+        expected: &'static str,
+        found: &'static str,
+    },
     #[error("coordinate {index} is not a finite number ({x}, {y})")]
     NonFinite { index: usize, x: f64, y: f64 },
-    #[error("coordinate ({x}, {y}) is out of range: longitude must be within -180..180 and latitude within -90..90 (is the source CRS right? pass --srs)")]
+    #[error(
+        "coordinate ({x}, {y}) is out of range: longitude must be within -180..180 and latitude within -90..90 (is the source CRS right? pass --srs)"
+    )]
     OutOfRange { x: f64, y: f64 },
-    #[error("{ring} is not closed: it starts at ({first_x}, {first_y}) and ends at ({last_x}, {last_y})")]
-    UnclosedRing { ring: RingRef, first_x: f64, first_y: f64, last_x: f64, last_y: f64 },
-    #[error("{ring} has {points} points: a ring needs at least 4 (3 distinct and the closing point)")]
+    #[error(
+        "{ring} is not closed: it starts at ({first_x}, {first_y}) and ends at ({last_x}, {last_y})"
+    )]
+    UnclosedRing {
+        ring: RingRef,
+        first_x: f64,
+        first_y: f64,
+        last_x: f64,
+        last_y: f64,
+    },
+    #[error(
+        "{ring} has {points} points: a ring needs at least 4 (3 distinct and the closing point)"
+    )]
     TooFewPoints { ring: RingRef, points: usize },
     #[error("line {part} has fewer than 2 distinct points")]
     DegenerateLine { part: usize },
     #[error("self-intersection at ({x:.7}, {y:.7}) in {ring}")]
     SelfIntersection { ring: RingRef, x: f64, y: f64 },
     #[error("invalid polygon {part}: {detail}")]
-    InvalidPolygon { part: usize, detail: String, location: Option<(f64, f64)> },
+    InvalidPolygon {
+        part: usize,
+        detail: String,
+        location: Option<(f64, f64)>,
+    },
 }
 
 impl GeometryProblem {
@@ -152,10 +181,11 @@ impl GeometryProblem {
     /// Where the problem is, as lon/lat, when it has a place.
     pub fn location(&self) -> Option<(f64, f64)> {
         match self {
-            GeometryProblem::OutOfRange { x, y } | GeometryProblem::SelfIntersection { x, y, .. } => {
-                Some((*x, *y))
-            }
-            GeometryProblem::UnclosedRing { first_x, first_y, .. } => Some((*first_x, *first_y)),
+            GeometryProblem::OutOfRange { x, y }
+            | GeometryProblem::SelfIntersection { x, y, .. } => Some((*x, *y)),
+            GeometryProblem::UnclosedRing {
+                first_x, first_y, ..
+            } => Some((*first_x, *first_y)),
             GeometryProblem::InvalidPolygon { location, .. } => *location,
             _ => None,
         }
@@ -243,7 +273,12 @@ impl ValidGeometry {
         };
         // A valid geometry is never empty, so it always has a box.
         let r = rect.unwrap_or_else(|| geo::Rect::new(Coord::zero(), Coord::zero()));
-        Bbox { min_x: r.min().x, min_y: r.min().y, max_x: r.max().x, max_y: r.max().y }
+        Bbox {
+            min_x: r.min().x,
+            min_y: r.min().y,
+            max_x: r.max().x,
+            max_y: r.max().y,
+        }
     }
 
     /// The geometry as a geo-types value.
@@ -262,13 +297,20 @@ impl ValidGeometry {
             l.0.clone()
         }
         fn poly(p: &Polygon) -> Vec<Vec<Coord>> {
-            std::iter::once(p.exterior()).chain(p.interiors()).map(ring).collect()
+            std::iter::once(p.exterior())
+                .chain(p.interiors())
+                .map(ring)
+                .collect()
         }
         match self {
             ValidGeometry::Point(p) => RawGeometry::Point(p.0),
-            ValidGeometry::MultiLineString(m) => RawGeometry::MultiLineString(m.0.iter().map(ring).collect()),
+            ValidGeometry::MultiLineString(m) => {
+                RawGeometry::MultiLineString(m.0.iter().map(ring).collect())
+            }
             ValidGeometry::Polygon(p) => RawGeometry::Polygon(poly(p)),
-            ValidGeometry::MultiPolygon(m) => RawGeometry::MultiPolygon(m.0.iter().map(poly).collect()),
+            ValidGeometry::MultiPolygon(m) => {
+                RawGeometry::MultiPolygon(m.0.iter().map(poly).collect())
+            }
         }
     }
 }
@@ -279,7 +321,11 @@ fn check_coordinates(raw: &RawGeometry) -> Result<(), GeometryProblem> {
     raw.for_each_coord(&mut |c| {
         if problem.is_none() {
             if !c.x.is_finite() || !c.y.is_finite() {
-                problem = Some(GeometryProblem::NonFinite { index, x: c.x, y: c.y });
+                problem = Some(GeometryProblem::NonFinite {
+                    index,
+                    x: c.x,
+                    y: c.y,
+                });
             } else if !(-180.0..=180.0).contains(&c.x) || !(-90.0..=90.0).contains(&c.y) {
                 problem = Some(GeometryProblem::OutOfRange { x: c.x, y: c.y });
             }
@@ -317,7 +363,10 @@ fn ring(coords: Vec<Coord>, r: RingRef) -> Result<LineString, GeometryProblem> {
     let mut distinct = coords.clone();
     distinct.dedup();
     if coords.len() < 4 || distinct.len() < 4 {
-        return Err(GeometryProblem::TooFewPoints { ring: r, points: coords.len() });
+        return Err(GeometryProblem::TooFewPoints {
+            ring: r,
+            points: coords.len(),
+        });
     }
     Ok(LineString(coords))
 }
@@ -325,7 +374,13 @@ fn ring(coords: Vec<Coord>, r: RingRef) -> Result<LineString, GeometryProblem> {
 fn polygon(rings: Vec<Vec<Coord>>, number: usize) -> Result<Polygon, GeometryProblem> {
     let mut lines = Vec::with_capacity(rings.len());
     for (i, r) in rings.into_iter().enumerate() {
-        lines.push(ring(r, RingRef { polygon: number, ring: i })?);
+        lines.push(ring(
+            r,
+            RingRef {
+                polygon: number,
+                ring: i,
+            },
+        )?);
     }
     let mut lines = lines.into_iter();
     let exterior = lines.next().ok_or(GeometryProblem::Empty)?;
@@ -354,9 +409,17 @@ fn multipolygon(polys: Vec<Vec<Vec<Coord>>>) -> Result<MultiPolygon, GeometryPro
                 .0
                 .iter()
                 .enumerate()
-                .find_map(|(i, p)| multi.0[i + 1..].iter().find_map(|q| intersections::rings_touch_at(p, q)))
+                .find_map(|(i, p)| {
+                    multi.0[i + 1..]
+                        .iter()
+                        .find_map(|q| intersections::rings_touch_at(p, q))
+                })
                 .map(|c| (c.x, c.y));
-            Err(GeometryProblem::InvalidPolygon { part: 0, detail: e.to_string(), location })
+            Err(GeometryProblem::InvalidPolygon {
+                part: 0,
+                detail: e.to_string(),
+                location,
+            })
         }
     }
 }
@@ -365,10 +428,21 @@ fn explain(poly: &Polygon, number: usize, e: InvalidPolygon) -> GeometryProblem 
     if let InvalidPolygon::SelfIntersection(_) = e
         && let Some((ring, at)) = first_self_intersection(poly)
     {
-        return GeometryProblem::SelfIntersection { ring: RingRef { polygon: number, ring }, x: at.x, y: at.y };
+        return GeometryProblem::SelfIntersection {
+            ring: RingRef {
+                polygon: number,
+                ring,
+            },
+            x: at.x,
+            y: at.y,
+        };
     }
     let location = first_self_intersection(poly).map(|(_, c)| (c.x, c.y));
-    GeometryProblem::InvalidPolygon { part: number, detail: e.to_string(), location }
+    GeometryProblem::InvalidPolygon {
+        part: number,
+        detail: e.to_string(),
+        location,
+    }
 }
 
 #[cfg(test)]

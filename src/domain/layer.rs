@@ -147,7 +147,10 @@ mod tests {
         for l in LayerKind::ALL {
             assert_eq!(l.id().parse::<LayerKind>().ok(), Some(l));
         }
-        assert_eq!("service-points".parse::<LayerKind>().ok(), Some(LayerKind::ServicePoints));
+        assert_eq!(
+            "service-points".parse::<LayerKind>().ok(),
+            Some(LayerKind::ServicePoints)
+        );
         assert!("lakes".parse::<LayerKind>().is_err());
     }
 }

@@ -101,7 +101,10 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn bytes<const N: usize>(&mut self) -> Result<[u8; N], WkbError> {
-        let s = self.buf.get(self.pos..self.pos + N).ok_or(WkbError::Truncated(self.pos))?;
+        let s = self
+            .buf
+            .get(self.pos..self.pos + N)
+            .ok_or(WkbError::Truncated(self.pos))?;
         self.pos += N;
         let mut a = [0u8; N];
         a.copy_from_slice(s);
@@ -110,12 +113,20 @@ impl Reader<'_> {
 
     fn u32(&mut self, le: bool) -> Result<u32, WkbError> {
         let b = self.bytes::<4>()?;
-        Ok(if le { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+        Ok(if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
     }
 
     fn f64(&mut self, le: bool) -> Result<f64, WkbError> {
         let b = self.bytes::<8>()?;
-        Ok(if le { f64::from_le_bytes(b) } else { f64::from_be_bytes(b) })
+        Ok(if le {
+            f64::from_le_bytes(b)
+        } else {
+            f64::from_be_bytes(b)
+        })
     }
 
     fn coord(&mut self, le: bool, dims: usize) -> Result<Coord, WkbError> {
@@ -176,7 +187,11 @@ impl Reader<'_> {
         Ok(match kind {
             1 => {
                 let c = self.coord(le, dims)?;
-                if c.x.is_nan() && c.y.is_nan() { RawGeometry::MultiPoint(vec![]) } else { RawGeometry::Point(c) }
+                if c.x.is_nan() && c.y.is_nan() {
+                    RawGeometry::MultiPoint(vec![])
+                } else {
+                    RawGeometry::Point(c)
+                }
             }
             2 => RawGeometry::LineString(self.coords(le, dims)?),
             3 => RawGeometry::Polygon(self.rings(le, dims)?),
@@ -208,13 +223,25 @@ fn collect(kind: u32, members: Vec<RawGeometry>) -> Option<RawGeometry> {
         5 => RawGeometry::MultiLineString(
             members
                 .into_iter()
-                .map(|m| if let RawGeometry::LineString(l) = m { Some(l) } else { None })
+                .map(|m| {
+                    if let RawGeometry::LineString(l) = m {
+                        Some(l)
+                    } else {
+                        None
+                    }
+                })
                 .collect::<Option<Vec<_>>>()?,
         ),
         6 => RawGeometry::MultiPolygon(
             members
                 .into_iter()
-                .map(|m| if let RawGeometry::Polygon(p) = m { Some(p) } else { None })
+                .map(|m| {
+                    if let RawGeometry::Polygon(p) = m {
+                        Some(p)
+                    } else {
+                        None
+                    }
+                })
                 .collect::<Option<Vec<_>>>()?,
         ),
         _ => RawGeometry::GeometryCollection(members),
@@ -235,11 +262,13 @@ mod tests {
 
     fn arb_geometry() -> impl Strategy<Value = RawGeometry> {
         prop_oneof![
-            (-180.0f64..180.0, -90.0f64..90.0).prop_map(|(x, y)| RawGeometry::Point(coord! {x: x, y: y})),
+            (-180.0f64..180.0, -90.0f64..90.0)
+                .prop_map(|(x, y)| RawGeometry::Point(coord! {x: x, y: y})),
             arb_coords(2).prop_map(RawGeometry::LineString),
             prop::collection::vec(arb_coords(4), 1..4).prop_map(RawGeometry::Polygon),
             prop::collection::vec(arb_coords(2), 1..4).prop_map(RawGeometry::MultiLineString),
-            prop::collection::vec(prop::collection::vec(arb_coords(4), 1..3), 1..3).prop_map(RawGeometry::MultiPolygon),
+            prop::collection::vec(prop::collection::vec(arb_coords(4), 1..3), 1..3)
+                .prop_map(RawGeometry::MultiPolygon),
         ]
     }
 
@@ -269,6 +298,9 @@ mod tests {
         for v in [50.1f64, 26.4, 12.0] {
             b.extend_from_slice(&v.to_be_bytes());
         }
-        assert_eq!(read(&b).unwrap().0, RawGeometry::Point(coord! {x: 50.1, y: 26.4}));
+        assert_eq!(
+            read(&b).unwrap().0,
+            RawGeometry::Point(coord! {x: 50.1, y: 26.4})
+        );
     }
 }

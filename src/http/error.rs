@@ -40,10 +40,17 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        (status, Json(json!({"code": code, "description": description}))).into_response()
+        (
+            status,
+            Json(json!({"code": code, "description": description})),
+        )
+            .into_response()
     }
 }
 
 pub(super) async fn not_found(uri: axum::http::Uri) -> ApiError {
-    ApiError::NotFound(format!("no resource at {}; see /api for the endpoints", uri.path()))
+    ApiError::NotFound(format!(
+        "no resource at {}; see /api for the endpoints",
+        uri.path()
+    ))
 }

@@ -13,6 +13,12 @@ pub async fn health() -> Json<Value> {
 
 /// `GET /ready`: the store answers; 503 when it does not.
 pub async fn ready(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
-    state.store.ping().await.map_err(|e| ApiError::Unavailable(e.to_string()))?;
-    Ok(Json(json!({"status": "ready", "store": state.store.location()})))
+    state
+        .store
+        .ping()
+        .await
+        .map_err(|e| ApiError::Unavailable(e.to_string()))?;
+    Ok(Json(
+        json!({"status": "ready", "store": state.store.location()}),
+    ))
 }

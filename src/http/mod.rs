@@ -35,7 +35,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -49,7 +52,10 @@ impl Application {
     /// Binds `listen` (port 0 picks a free port).
     pub async fn bind(listen: SocketAddr, state: AppState) -> std::io::Result<Application> {
         let listener = tokio::net::TcpListener::bind(listen).await?;
-        Ok(Application { listener, router: router(state) })
+        Ok(Application {
+            listener,
+            router: router(state),
+        })
     }
 
     /// The address actually bound.
@@ -59,7 +65,9 @@ impl Application {
 
     /// Serves until SIGINT/SIGTERM, then lets requests in flight finish.
     pub async fn run(self) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown_signal()).await
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
     }
 }
 

@@ -69,7 +69,10 @@ impl CsvSource {
     /// Opens `path`, picks the delimiter and reads the header row. Fails when the header names
     /// neither a coordinate pair nor a WKT column.
     pub fn open(path: &Path, bytes: BytesRead) -> Result<Self, ReadError> {
-        let io = |source| ReadError::Io { path: path.display().to_string(), source };
+        let io = |source| ReadError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         let mut first_line = Vec::new();
         BufReader::new(File::open(path).map_err(io)?)
             .take(1 << 20)
@@ -81,7 +84,10 @@ impl CsvSource {
             .delimiter(delimiter)
             .has_headers(true)
             .flexible(true)
-            .from_reader(CountingRead { inner: file, counter: bytes });
+            .from_reader(CountingRead {
+                inner: file,
+                counter: bytes,
+            });
         let headers = match reader.byte_headers() {
             Ok(h) => h.clone(),
             Err(e) => return Err(csv_error(path, e)),
@@ -89,16 +95,24 @@ impl CsvSource {
         let mut names = Vec::with_capacity(headers.len());
         for (i, raw) in headers.iter().enumerate() {
             let name = std::str::from_utf8(raw).map_err(|_| {
-                format_error(path, format!("header of column {} is not UTF-8 text", i + 1))
+                format_error(
+                    path,
+                    format!("header of column {} is not UTF-8 text", i + 1),
+                )
             })?;
             names.push(unique_name(name.trim(), i, &names));
         }
-        if names.iter().all(String::is_empty) || headers.is_empty() {
-            return Err(format_error(path, "the file is empty: a header row is required".into()));
+        if headers.is_empty() {
+            return Err(format_error(
+                path,
+                "the file is empty: a header row is required".into(),
+            ));
         }
         let geometry = find_geometry(&names).ok_or_else(|| {
-            let pairs: Vec<String> =
-                COORDINATE_PAIRS.iter().map(|(x, y)| format!("{x}/{y}")).collect();
+            let pairs: Vec<String> = COORDINATE_PAIRS
+                .iter()
+                .map(|(x, y)| format!("{x}/{y}"))
+                .collect();
             format_error(
                 path,
                 format!(
@@ -110,7 +124,13 @@ impl CsvSource {
                 ),
             )
         })?;
-        Ok(CsvSource { path: path.to_path_buf(), reader, names, geometry, delimiter })
+        Ok(CsvSource {
+            path: path.to_path_buf(),
+            reader,
+            names,
+            geometry,
+            delimiter,
+        })
     }
 
     /// Turns one row into a record, or says why it is not one.
@@ -151,7 +171,12 @@ impl CsvSource {
                 properties.insert(self.names[i].clone(), Value::from(*cell));
             }
         }
-        ReadItem::Record(SourceRecord { position, id: None, properties, geometry })
+        ReadItem::Record(SourceRecord {
+            position,
+            id: None,
+            properties,
+            geometry,
+        })
     }
 }
 
@@ -202,19 +227,28 @@ impl FeatureSource for CsvSource {
 }
 
 fn format_error(path: &Path, message: String) -> ReadError {
-    ReadError::Format { path: path.display().to_string(), format: "CSV", message }
+    ReadError::Format {
+        path: path.display().to_string(),
+        format: "CSV",
+        message,
+    }
 }
 
 fn csv_error(path: &Path, e: ::csv::Error) -> ReadError {
     match e.into_kind() {
-        ::csv::ErrorKind::Io(source) => ReadError::Io { path: path.display().to_string(), source },
+        ::csv::ErrorKind::Io(source) => ReadError::Io {
+            path: path.display().to_string(),
+            source,
+        },
         kind => format_error(path, format!("{kind:?}")),
     }
 }
 
 /// Tab for `.tsv`; otherwise `;` or a tab when the header row has more of them than commas.
 fn sniff_delimiter(path: &Path, header: &[u8]) -> u8 {
-    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
     if ext.as_deref() == Some("tsv") {
         return b'\t';
     }
@@ -231,11 +265,18 @@ fn sniff_delimiter(path: &Path, header: &[u8]) -> u8 {
 
 /// The header name, or `column_N` when empty, with `_2`, `_3`, ... when already taken.
 fn unique_name(name: &str, index: usize, taken: &[String]) -> String {
-    let base = if name.is_empty() { format!("column_{}", index + 1) } else { name.to_string() };
+    let base = if name.is_empty() {
+        format!("column_{}", index + 1)
+    } else {
+        name.to_string()
+    };
     if !taken.contains(&base) {
         return base;
     }
-    (2..).map(|n| format!("{base}_{n}")).find(|c| !taken.contains(c)).unwrap_or(base)
+    (2..)
+        .map(|n| format!("{base}_{n}"))
+        .find(|c| !taken.contains(c))
+        .unwrap_or(base)
 }
 
 /// The first coordinate pair present, else the first WKT column.
@@ -245,7 +286,12 @@ fn find_geometry(names: &[String]) -> Option<GeometryColumns> {
     if let Some(w) = wkt {
         return Some(GeometryColumns::Wkt(w));
     }
-    COORDINATE_PAIRS.iter().find_map(|(x, y)| Some(GeometryColumns::Coordinates { x: find(x)?, y: find(y)? }))
+    COORDINATE_PAIRS.iter().find_map(|(x, y)| {
+        Some(GeometryColumns::Coordinates {
+            x: find(x)?,
+            y: find(y)?,
+        })
+    })
 }
 
 /// Arabic-Indic (٠-٩) and Persian (۰-۹) digits to ASCII; the Arabic decimal separator (٫) and
@@ -288,12 +334,20 @@ fn wkt_geometry(cell: &str) -> Result<Option<RawGeometry>, String> {
         return Ok(None);
     }
     let mut builder = RawBuilder::default();
-    Wkt(text).process_geom(&mut builder).map_err(|e| format!("invalid WKT: {e}"))?;
-    builder.finish().map(Some).ok_or_else(|| format!("invalid WKT: no geometry in {:?}", excerpt(text, 60)))
+    Wkt(text)
+        .process_geom(&mut builder)
+        .map_err(|e| format!("invalid WKT: {e}"))?;
+    builder
+        .finish()
+        .map(Some)
+        .ok_or_else(|| format!("invalid WKT: no geometry in {:?}", excerpt(text, 60)))
 }
 
 fn row_excerpt(row: &ByteRecord, delimiter: u8) -> String {
-    let text: Vec<String> = row.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect();
+    let text: Vec<String> = row
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
     excerpt(&text.join(&char::from(delimiter).to_string()), 200)
 }
 

@@ -9,7 +9,9 @@ use geozero::{ColumnValue, FeatureProperties, GeozeroGeometry, PropertyProcessor
 use serde_json::{Map, Value};
 
 use super::raw_builder::RawBuilder;
-use super::source::{BytesRead, CountingRead, FeatureSource, ReadError, ReadItem, SourcePosition, SourceRecord, Stop};
+use super::source::{
+    BytesRead, CountingRead, FeatureSource, ReadError, ReadItem, SourcePosition, SourceRecord, Stop,
+};
 
 /// A FlatGeobuf file.
 pub struct FgbSource {
@@ -21,8 +23,10 @@ pub struct FgbSource {
 impl FgbSource {
     /// Opens `path` and reads its header (for the declared CRS).
     pub fn open(path: &Path, bytes: BytesRead) -> Result<Self, ReadError> {
-        let reader = FgbReader::open(BufReader::new(File::open(path).map_err(|source| io(path, source))?))
-            .map_err(|e| format_error(path, e))?;
+        let reader = FgbReader::open(BufReader::new(
+            File::open(path).map_err(|source| io(path, source))?,
+        ))
+        .map_err(|e| format_error(path, e))?;
         let header = reader.header();
         let crs = header.crs().and_then(|c| {
             let code = c.code();
@@ -30,19 +34,34 @@ impl FgbSource {
             if code > 0 {
                 Some(format!("{org}:{code}"))
             } else {
-                c.code_string().map(str::to_string).or_else(|| c.wkt().and_then(crate::domain::crs::epsg_from_prj_wkt).map(|e| format!("EPSG:{e}")))
+                c.code_string().map(str::to_string).or_else(|| {
+                    c.wkt()
+                        .and_then(crate::domain::crs::epsg_from_prj_wkt)
+                        .map(|e| format!("EPSG:{e}"))
+                })
             }
         });
-        Ok(FgbSource { path: path.to_path_buf(), bytes, crs })
+        Ok(FgbSource {
+            path: path.to_path_buf(),
+            bytes,
+            crs,
+        })
     }
 }
 
 fn io(path: &Path, source: std::io::Error) -> ReadError {
-    ReadError::Io { path: path.display().to_string(), source }
+    ReadError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 fn format_error(path: &Path, e: impl std::fmt::Display) -> ReadError {
-    ReadError::Format { path: path.display().to_string(), format: "FlatGeobuf", message: e.to_string() }
+    ReadError::Format {
+        path: path.display().to_string(),
+        format: "FlatGeobuf",
+        message: e.to_string(),
+    }
 }
 
 /// Collects properties as JSON values, keeping their types.
@@ -50,7 +69,12 @@ fn format_error(path: &Path, e: impl std::fmt::Display) -> ReadError {
 struct Properties(Map<String, Value>);
 
 impl PropertyProcessor for Properties {
-    fn property(&mut self, _idx: usize, name: &str, value: &ColumnValue) -> geozero::error::Result<bool> {
+    fn property(
+        &mut self,
+        _idx: usize,
+        name: &str,
+        value: &ColumnValue,
+    ) -> geozero::error::Result<bool> {
         let v = match value {
             ColumnValue::Byte(v) => Value::from(*v),
             ColumnValue::UByte(v) => Value::from(*v),
@@ -66,7 +90,9 @@ impl PropertyProcessor for Properties {
             ColumnValue::String(s) => Value::from(*s),
             ColumnValue::DateTime(s) => Value::from(date_or_datetime(s)),
             ColumnValue::Json(s) => serde_json::from_str(s).unwrap_or_else(|_| Value::from(*s)),
-            ColumnValue::Binary(b) => Value::from(b.iter().map(|x| format!("{x:02x}")).collect::<String>()),
+            ColumnValue::Binary(b) => {
+                Value::from(b.iter().map(|x| format!("{x:02x}")).collect::<String>())
+            }
         };
         self.0.insert(name.to_string(), v);
         Ok(false)
@@ -78,7 +104,9 @@ impl PropertyProcessor for Properties {
 /// the same data import the same.
 fn date_or_datetime(s: &str) -> &str {
     match s.strip_suffix("T00:00:00") {
-        Some(day) if day.len() == 10 && day.as_bytes()[4] == b'-' && day.as_bytes()[7] == b'-' => day,
+        Some(day) if day.len() == 10 && day.as_bytes()[4] == b'-' && day.as_bytes()[7] == b'-' => {
+            day
+        }
         _ => s,
     }
 }
@@ -88,10 +116,19 @@ impl FeatureSource for FgbSource {
         self.crs.clone()
     }
 
-    fn read_all(self: Box<Self>, sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>) -> Result<(), ReadError> {
+    fn read_all(
+        self: Box<Self>,
+        sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>,
+    ) -> Result<(), ReadError> {
         let path = &self.path;
         let file = File::open(path).map_err(|source| io(path, source))?;
-        let counted = BufReader::with_capacity(1 << 16, CountingRead { inner: file, counter: self.bytes.clone() });
+        let counted = BufReader::with_capacity(
+            1 << 16,
+            CountingRead {
+                inner: file,
+                counter: self.bytes.clone(),
+            },
+        );
         let mut features = FgbReader::open(counted)
             .and_then(|r| r.select_all_seq())
             .map_err(|e| format_error(path, e))?;
@@ -105,7 +142,9 @@ impl FeatureSource for FgbSource {
                     record += 1;
                     let _ = sink(ReadItem::Unreadable {
                         position: SourcePosition { record, line: None },
-                        message: format!("unreadable FlatGeobuf feature (truncated or damaged file): {e}"),
+                        message: format!(
+                            "unreadable FlatGeobuf feature (truncated or damaged file): {e}"
+                        ),
                         excerpt: String::new(),
                     });
                     return Ok(());
@@ -115,7 +154,11 @@ impl FeatureSource for FgbSource {
             let position = SourcePosition { record, line: None };
             let mut props = Properties::default();
             let item = match feature.process_properties(&mut props) {
-                Err(e) => ReadItem::Unreadable { position, message: format!("unreadable properties: {e}"), excerpt: String::new() },
+                Err(e) => ReadItem::Unreadable {
+                    position,
+                    message: format!("unreadable properties: {e}"),
+                    excerpt: String::new(),
+                },
                 Ok(_) => {
                     let mut builder = RawBuilder::default();
                     let geometry = match feature.process_geom(&mut builder) {
@@ -123,7 +166,12 @@ impl FeatureSource for FgbSource {
                         Err(geozero::error::GeozeroError::GeometryFormat) => Ok(None),
                         Err(e) => Err(e.to_string()),
                     };
-                    ReadItem::Record(SourceRecord { position, id: None, properties: props.0, geometry })
+                    ReadItem::Record(SourceRecord {
+                        position,
+                        id: None,
+                        properties: props.0,
+                        geometry,
+                    })
                 }
             };
             if sink(item).is_err() {

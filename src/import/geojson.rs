@@ -13,7 +13,8 @@ use serde_json::{Map, Value};
 
 use super::json_geometry::geometry_from_json;
 use super::source::{
-    BytesRead, CountingRead, FeatureSource, ReadError, ReadItem, SourcePosition, SourceRecord, Stop, excerpt,
+    BytesRead, CountingRead, FeatureSource, ReadError, ReadItem, SourcePosition, SourceRecord,
+    Stop, excerpt,
 };
 
 /// A GeoJSON file.
@@ -27,11 +28,26 @@ pub struct GeoJsonSource {
 impl GeoJsonSource {
     /// Opens `path`; newline-delimited when the extension says so or the first line is a Feature.
     pub fn open(path: &Path, bytes: BytesRead) -> Result<Self, ReadError> {
-        let io = |source| ReadError::Io { path: path.display().to_string(), source };
+        let io = |source| ReadError::Io {
+            path: path.display().to_string(),
+            source,
+        };
         let file = File::open(path).map_err(io)?;
-        let mut input = BufReader::with_capacity(1 << 16, CountingRead { inner: file, counter: bytes });
-        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-        let mut line_mode = matches!(ext.as_str(), "geojsonl" | "geojsons" | "geojsonseq" | "ndjson" | "jsonl");
+        let mut input = BufReader::with_capacity(
+            1 << 16,
+            CountingRead {
+                inner: file,
+                counter: bytes,
+            },
+        );
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let mut line_mode = matches!(
+            ext.as_str(),
+            "geojsonl" | "geojsons" | "geojsonseq" | "ndjson" | "jsonl"
+        );
         let mut declared_crs = None;
         if !line_mode {
             // Peek at the start: a first line that is a whole Feature means GeoJSONSeq; a
@@ -45,13 +61,24 @@ impl GeoJsonSource {
             }
             declared_crs = sniff_crs(&head);
         }
-        Ok(GeoJsonSource { path: path.display().to_string(), input, line_mode, declared_crs })
+        Ok(GeoJsonSource {
+            path: path.display().to_string(),
+            input,
+            line_mode,
+            declared_crs,
+        })
     }
 }
 
 fn trim_rs(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|c| !c.is_ascii_whitespace() && *c != 0x1e).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace() && *c != 0x1e)
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(start, |e| e + 1);
     &b[start..end.max(start)]
 }
 
@@ -60,7 +87,10 @@ fn sniff_crs(head: &[u8]) -> Option<String> {
     let at = head.windows(5).position(|w| w == b"\"crs\"")?;
     let rest = &head[at + 5..];
     let colon = rest.iter().position(|b| *b == b':')?;
-    let value = serde_json::Deserializer::from_slice(&rest[colon + 1..]).into_iter::<Value>().next()?.ok()?;
+    let value = serde_json::Deserializer::from_slice(&rest[colon + 1..])
+        .into_iter::<Value>()
+        .next()?
+        .ok()?;
     value["properties"]["name"].as_str().map(str::to_string)
 }
 
@@ -69,9 +99,21 @@ impl FeatureSource for GeoJsonSource {
         self.declared_crs.clone()
     }
 
-    fn read_all(self: Box<Self>, sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>) -> Result<(), ReadError> {
-        let GeoJsonSource { path, input, line_mode, .. } = *self;
-        let result = if line_mode { read_lines(input, sink) } else { Scanner::new(input).run(sink) };
+    fn read_all(
+        self: Box<Self>,
+        sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>,
+    ) -> Result<(), ReadError> {
+        let GeoJsonSource {
+            path,
+            input,
+            line_mode,
+            ..
+        } = *self;
+        let result = if line_mode {
+            read_lines(input, sink)
+        } else {
+            Scanner::new(input).run(sink)
+        };
         match result {
             Ok(()) | Err(Failure::Stop) => Ok(()),
             Err(Failure::Io(source)) => Err(ReadError::Io { path, source }),
@@ -105,7 +147,11 @@ fn item_from_json(text: &[u8], position: SourcePosition) -> ReadItem {
     };
     let value: Value = match serde_json::from_slice(text) {
         Ok(v) => v,
-        Err(e) if e.is_eof() => return unreadable(format!("truncated: the input ends inside this feature ({e})")),
+        Err(e) if e.is_eof() => {
+            return unreadable(format!(
+                "truncated: the input ends inside this feature ({e})"
+            ));
+        }
         Err(e) => return unreadable(format!("not valid JSON: {e}")),
     };
     let Value::Object(mut o) = value else {
@@ -113,7 +159,9 @@ fn item_from_json(text: &[u8], position: SourcePosition) -> ReadItem {
     };
     match o.get("type").and_then(Value::as_str) {
         Some("Feature") => {}
-        Some(other) => return unreadable(format!("a GeoJSON {other} where a Feature was expected")),
+        Some(other) => {
+            return unreadable(format!("a GeoJSON {other} where a Feature was expected"));
+        }
         None => return unreadable("an object without \"type\": \"Feature\"".into()),
     }
     let properties = match o.remove("properties") {
@@ -122,7 +170,12 @@ fn item_from_json(text: &[u8], position: SourcePosition) -> ReadItem {
         Some(_) => return unreadable("\"properties\" is not an object".into()),
     };
     let geometry = geometry_from_json(o.get("geometry").unwrap_or(&Value::Null));
-    ReadItem::Record(SourceRecord { position, id: o.remove("id"), properties, geometry })
+    ReadItem::Record(SourceRecord {
+        position,
+        id: o.remove("id"),
+        properties,
+        geometry,
+    })
 }
 
 fn read_lines(
@@ -142,7 +195,13 @@ fn read_lines(
             continue;
         }
         record += 1;
-        sink(item_from_json(text, SourcePosition { record, line: Some(line_no) }))?;
+        sink(item_from_json(
+            text,
+            SourcePosition {
+                record,
+                line: Some(line_no),
+            },
+        ))?;
     }
 }
 
@@ -158,7 +217,14 @@ struct Scanner<R: Read> {
 
 impl<R: Read> Scanner<R> {
     fn new(input: R) -> Self {
-        Scanner { input, buf: vec![0; 1 << 16].into_boxed_slice(), pos: 0, len: 0, line: 1, record: 0 }
+        Scanner {
+            input,
+            buf: vec![0; 1 << 16].into_boxed_slice(),
+            pos: 0,
+            len: 0,
+            line: 1,
+            record: 0,
+        }
     }
 
     fn peek(&mut self) -> Result<Option<u8>, Failure> {
@@ -202,7 +268,9 @@ impl<R: Read> Scanner<R> {
         let mut in_string = false;
         let mut escaped = false;
         loop {
-            let Some(c) = self.peek()? else { return Ok((out, true)) };
+            let Some(c) = self.peek()? else {
+                return Ok((out, true));
+            };
             if in_string {
                 if escaped {
                     escaped = false;
@@ -234,7 +302,10 @@ impl<R: Read> Scanner<R> {
                 self.bump()?;
                 self.record += 1;
                 sink(ReadItem::Unreadable {
-                    position: SourcePosition { record: self.record, line: Some(line) },
+                    position: SourcePosition {
+                        record: self.record,
+                        line: Some(line),
+                    },
                     message: "not a GeoJSON object".into(),
                     excerpt: excerpt(&String::from_utf8_lossy(&text), 200),
                 })?;
@@ -246,7 +317,11 @@ impl<R: Read> Scanner<R> {
     }
 
     /// Reads a top-level object: streams `features` if it is a collection, else treats it as a Feature.
-    fn top_level_object(&mut self, sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>, line: u64) -> Result<(), Failure> {
+    fn top_level_object(
+        &mut self,
+        sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>,
+        line: u64,
+    ) -> Result<(), Failure> {
         self.bump()?; // '{'
         let mut members = Vec::from(&b"{"[..]);
         let mut saw_features = false;
@@ -291,20 +366,38 @@ impl<R: Read> Scanner<R> {
         if !saw_features {
             members.push(b'}');
             self.record += 1;
-            sink(item_from_json(&members, SourcePosition { record: self.record, line: Some(line) }))?;
+            sink(item_from_json(
+                &members,
+                SourcePosition {
+                    record: self.record,
+                    line: Some(line),
+                },
+            ))?;
         }
         Ok(())
     }
 
-    fn truncated(&mut self, sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>, line: u64, text: &[u8], in_collection: bool) -> Result<(), Failure> {
+    fn truncated(
+        &mut self,
+        sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>,
+        line: u64,
+        text: &[u8],
+        in_collection: bool,
+    ) -> Result<(), Failure> {
         let message = if in_collection {
-            format!("truncated: the file ends after feature {} before the collection is closed; any later features are missing", self.record)
+            format!(
+                "truncated: the file ends after feature {} before the collection is closed; any later features are missing",
+                self.record
+            )
         } else {
             "truncated: the file ends inside this object".to_string()
         };
         self.record += 1;
         sink(ReadItem::Unreadable {
-            position: SourcePosition { record: self.record, line: Some(line) },
+            position: SourcePosition {
+                record: self.record,
+                line: Some(line),
+            },
             message,
             excerpt: excerpt(&String::from_utf8_lossy(text), 200),
         })?;
@@ -317,7 +410,9 @@ impl<R: Read> Scanner<R> {
         let mut escaped = false;
         let mut started = false;
         loop {
-            let Some(c) = self.bump()? else { return Ok((String::new(), true)) };
+            let Some(c) = self.bump()? else {
+                return Ok((String::new(), true));
+            };
             if !started {
                 if c == b'"' {
                     started = true;
@@ -333,7 +428,8 @@ impl<R: Read> Scanner<R> {
             }
             raw.push(c);
         }
-        let key = serde_json::from_slice::<String>(&[b"\"", &raw[..], b"\""].concat()).unwrap_or_default();
+        let key = serde_json::from_slice::<String>(&[b"\"", &raw[..], b"\""].concat())
+            .unwrap_or_default();
         match self.skip_ws()? {
             Some(b':') => {
                 self.bump()?;
@@ -345,7 +441,10 @@ impl<R: Read> Scanner<R> {
     }
 
     /// Streams the elements of a `features` array. Returns false when the input ended inside it.
-    fn features(&mut self, sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>) -> Result<bool, Failure> {
+    fn features(
+        &mut self,
+        sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>,
+    ) -> Result<bool, Failure> {
         loop {
             let Some(c) = self.skip_ws()? else {
                 self.truncated(sink, self.line, b"", true)?;
@@ -363,7 +462,10 @@ impl<R: Read> Scanner<R> {
                     self.truncated(sink, line, b"", true)?;
                 } else {
                     self.record += 1;
-                    let position = SourcePosition { record: self.record, line: Some(line) };
+                    let position = SourcePosition {
+                        record: self.record,
+                        line: Some(line),
+                    };
                     sink(ReadItem::Unreadable {
                         position,
                         message: "truncated: the file ends inside this feature".into(),
@@ -374,7 +476,13 @@ impl<R: Read> Scanner<R> {
             }
             if !trimmed.is_empty() {
                 self.record += 1;
-                sink(item_from_json(trimmed, SourcePosition { record: self.record, line: Some(line) }))?;
+                sink(item_from_json(
+                    trimmed,
+                    SourcePosition {
+                        record: self.record,
+                        line: Some(line),
+                    },
+                ))?;
             }
             if self.peek()? == Some(b',') {
                 self.bump()?;

@@ -45,14 +45,24 @@ struct FeatureTable {
 impl GpkgSource {
     /// Opens `path` read-only and picks the feature table: `source_layer`, or the only one.
     /// Safe to call from async code: the metadata is read on a thread of its own.
-    pub fn open(path: &Path, source_layer: Option<&str>, bytes: BytesRead) -> Result<Self, ReadError> {
-        std::fs::File::open(path)
-            .map_err(|source| ReadError::Io { path: path.display().to_string(), source })?;
+    pub fn open(
+        path: &Path,
+        source_layer: Option<&str>,
+        bytes: BytesRead,
+    ) -> Result<Self, ReadError> {
+        std::fs::File::open(path).map_err(|source| ReadError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
         let (table, key, booleans) = on_own_runtime(async {
             let mut conn = connect(path).await?;
-            let tables = feature_tables(&mut conn).await.map_err(|e| format_error(path, e))?;
+            let tables = feature_tables(&mut conn)
+                .await
+                .map_err(|e| format_error(path, e))?;
             let table = choose(path, tables, source_layer)?;
-            let (key, booleans) = columns(&mut conn, &table.name).await.map_err(|e| format_error(path, e))?;
+            let (key, booleans) = columns(&mut conn, &table.name)
+                .await
+                .map_err(|e| format_error(path, e))?;
             let _ = conn.close().await;
             Ok::<_, ReadError>((table, key, booleans))
         })??;
@@ -73,11 +83,15 @@ impl GpkgSource {
         let mut geometry = Ok(None);
         for (i, column) in row.columns().iter().enumerate().skip(1) {
             let name = column.name();
-            if name == self.geometry_column {
+            if name.eq_ignore_ascii_case(&self.geometry_column) {
                 geometry = row_geometry(row, i);
                 continue;
             }
-            match value(row, i, self.booleans.iter().any(|b| b == name)) {
+            match value(
+                row,
+                i,
+                self.booleans.iter().any(|b| b.eq_ignore_ascii_case(name)),
+            ) {
                 Ok(Some(v)) => {
                     properties.insert(name.to_string(), v);
                 }
@@ -91,12 +105,21 @@ impl GpkgSource {
                 }
             }
         }
-        ReadItem::Record(SourceRecord { position, id: None, properties, geometry })
+        ReadItem::Record(SourceRecord {
+            position,
+            id: None,
+            properties,
+            geometry,
+        })
     }
 }
 
 fn format_error(path: &Path, e: impl std::fmt::Display) -> ReadError {
-    ReadError::Format { path: path.display().to_string(), format: "GeoPackage", message: e.to_string() }
+    ReadError::Format {
+        path: path.display().to_string(),
+        format: "GeoPackage",
+        message: e.to_string(),
+    }
 }
 
 /// Runs `fut` to completion on a new thread with its own runtime, so that it may be called
@@ -108,13 +131,19 @@ where
 {
     std::thread::scope(|s| {
         s.spawn(|| {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
             rt.map(|rt| rt.block_on(fut))
         })
         .join()
     })
     .map_err(|_| ReadError::Unsupported("the GeoPackage reader thread panicked".into()))?
-    .map_err(|e| ReadError::Unsupported(format!("cannot start a runtime for the GeoPackage reader: {e}")))
+    .map_err(|e| {
+        ReadError::Unsupported(format!(
+            "cannot start a runtime for the GeoPackage reader: {e}"
+        ))
+    })
 }
 
 fn quote(identifier: &str) -> String {
@@ -123,7 +152,9 @@ fn quote(identifier: &str) -> String {
 
 async fn connect(path: &Path) -> Result<SqliteConnection, ReadError> {
     let options = SqliteConnectOptions::new().filename(path).read_only(true);
-    SqliteConnection::connect_with(&options).await.map_err(|e| format_error(path, e))
+    SqliteConnection::connect_with(&options)
+        .await
+        .map_err(|e| format_error(path, e))
 }
 
 async fn feature_tables(conn: &mut SqliteConnection) -> Result<Vec<FeatureTable>, String> {
@@ -139,17 +170,34 @@ async fn feature_tables(conn: &mut SqliteConnection) -> Result<Vec<FeatureTable>
     for row in rows {
         let get_text = |i: usize| row.try_get::<Option<String>, _>(i).ok().flatten();
         let name = get_text(0).ok_or("gpkg_geometry_columns has a row without table_name")?;
-        let geometry_column = get_text(1).ok_or("gpkg_geometry_columns has a row without column_name")?;
+        let geometry_column =
+            get_text(1).ok_or("gpkg_geometry_columns has a row without column_name")?;
         let srs_id = row.try_get::<Option<i64>, _>(2).ok().flatten().unwrap_or(0);
         let code = row.try_get::<Option<i64>, _>(4).ok().flatten().unwrap_or(0);
-        let crs = declared_crs(&name, srs_id, get_text(3).as_deref(), code, get_text(5).as_deref());
-        tables.push(FeatureTable { name, geometry_column, crs });
+        let crs = declared_crs(
+            &name,
+            srs_id,
+            get_text(3).as_deref(),
+            code,
+            get_text(5).as_deref(),
+        );
+        tables.push(FeatureTable {
+            name,
+            geometry_column,
+            crs,
+        });
     }
     Ok(tables)
 }
 
 /// `EPSG:n` from the SRS's organization and code, else from its WKT definition.
-fn declared_crs(table: &str, srs_id: i64, org: Option<&str>, code: i64, wkt: Option<&str>) -> Option<String> {
+fn declared_crs(
+    table: &str,
+    srs_id: i64,
+    org: Option<&str>,
+    code: i64,
+    wkt: Option<&str>,
+) -> Option<String> {
     if org.is_some_and(|o| o.eq_ignore_ascii_case("EPSG")) && code > 0 {
         return Some(format!("EPSG:{code}"));
     }
@@ -167,20 +215,35 @@ fn declared_crs(table: &str, srs_id: i64, org: Option<&str>, code: i64, wkt: Opt
     None
 }
 
-fn choose(path: &Path, mut tables: Vec<FeatureTable>, wanted: Option<&str>) -> Result<FeatureTable, ReadError> {
-    let names = tables.iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", ");
+fn choose(
+    path: &Path,
+    mut tables: Vec<FeatureTable>,
+    wanted: Option<&str>,
+) -> Result<FeatureTable, ReadError> {
+    let names = tables
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
     let index = match wanted {
         Some(w) => tables
             .iter()
             .position(|t| t.name == w)
             .or_else(|| tables.iter().position(|t| t.name.eq_ignore_ascii_case(w)))
-            .ok_or_else(|| format_error(path, format!("there is no feature table {w:?}; its feature tables are: {names}")))?,
+            .ok_or_else(|| {
+                format_error(
+                    path,
+                    format!("there is no feature table {w:?}; its feature tables are: {names}"),
+                )
+            })?,
         None if tables.len() == 1 => 0,
         None if tables.is_empty() => return Err(format_error(path, "it has no feature tables")),
         None => {
             return Err(format_error(
                 path,
-                format!("it has several feature tables ({names}); pass --source-layer with the one to import"),
+                format!(
+                    "it has several feature tables ({names}); pass --source-layer with the one to import"
+                ),
             ));
         }
     };
@@ -188,7 +251,10 @@ fn choose(path: &Path, mut tables: Vec<FeatureTable>, wanted: Option<&str>) -> R
 }
 
 /// The key to page by (the INTEGER PRIMARY KEY, else `rowid`) and the BOOLEAN columns.
-async fn columns(conn: &mut SqliteConnection, table: &str) -> Result<(String, Vec<String>), String> {
+async fn columns(
+    conn: &mut SqliteConnection,
+    table: &str,
+) -> Result<(String, Vec<String>), String> {
     let rows = sqlx::query(&format!("PRAGMA table_info({})", quote(table)))
         .fetch_all(&mut *conn)
         .await
@@ -200,7 +266,11 @@ async fn columns(conn: &mut SqliteConnection, table: &str) -> Result<(String, Ve
     let mut booleans = Vec::new();
     for row in &rows {
         let name: String = row.try_get("name").map_err(|e| e.to_string())?;
-        let ty: String = row.try_get::<Option<String>, _>("type").ok().flatten().unwrap_or_default();
+        let ty: String = row
+            .try_get::<Option<String>, _>("type")
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         let is_pk: i64 = row.try_get("pk").unwrap_or(0);
         if is_pk > 0 {
             pk.push((name.clone(), ty.clone()));
@@ -232,13 +302,18 @@ fn value(row: &SqliteRow, i: usize, boolean: bool) -> Result<Option<Value>, Stri
                 _ => Some(Value::from(n)),
             }
         }
-        "REAL" => serde_json::Number::from_f64(row.try_get_unchecked(i).map_err(decode_error)?).map(Value::Number),
+        "REAL" => serde_json::Number::from_f64(row.try_get_unchecked(i).map_err(decode_error)?)
+            .map(Value::Number),
         "BLOB" => {
             let b: Vec<u8> = row.try_get_unchecked(i).map_err(decode_error)?;
-            Some(Value::String(b.iter().map(|x| format!("{x:02x}")).collect()))
+            Some(Value::String(
+                b.iter().map(|x| format!("{x:02x}")).collect(),
+            ))
         }
         _ => {
-            let s: String = row.try_get_unchecked(i).map_err(|_| "the text is not valid UTF-8".to_string())?;
+            let s: String = row
+                .try_get_unchecked(i)
+                .map_err(|_| "the text is not valid UTF-8".to_string())?;
             Some(Value::String(s))
         }
     })
@@ -266,26 +341,42 @@ impl FeatureSource for GpkgSource {
 
     /// Must run outside async code (the importer calls it on a blocking thread): it blocks on
     /// each page.
-    fn read_all(self: Box<Self>, sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>) -> Result<(), ReadError> {
+    fn read_all(
+        self: Box<Self>,
+        sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>,
+    ) -> Result<(), ReadError> {
         // A runtime of its own: the caller's may be single-threaded and busy awaiting our items.
-        let handle = tokio::runtime::Builder::new_current_thread()
+        let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
-            .map_err(|e| ReadError::Unsupported(format!("cannot start a runtime for the GeoPackage reader: {e}")))?;
+            .map_err(|e| {
+                ReadError::Unsupported(format!(
+                    "cannot start a runtime for the GeoPackage reader: {e}"
+                ))
+            })?;
         let path = self.path.as_path();
         let table = quote(&self.table);
         let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-        let mut conn = handle.block_on(connect(path))?;
-        let total: i64 = handle
-            .block_on(sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut conn))
+        let mut conn = rt.block_on(connect(path))?;
+        let total: i64 = rt
+            .block_on(
+                sqlx::query_scalar(&format!("SELECT count(*) FROM {table}")).fetch_one(&mut conn),
+            )
             .map_err(|e| format_error(path, e))?;
         let key = &self.key;
         let sql = format!("SELECT {key}, * FROM {table} WHERE {key} > ? ORDER BY {key} LIMIT ?");
         let (mut after, mut record) = (i64::MIN, 0u64);
         loop {
-            let page = handle
-                .block_on(sqlx::query(&sql).bind(after).bind(PAGE).fetch_all(&mut conn))
-                .map_err(|e| format_error(path, format!("cannot read table {}: {e}", self.table)))?;
+            let page = rt
+                .block_on(
+                    sqlx::query(&sql)
+                        .bind(after)
+                        .bind(PAGE)
+                        .fetch_all(&mut conn),
+                )
+                .map_err(|e| {
+                    format_error(path, format!("cannot read table {}: {e}", self.table))
+                })?;
             let Some(last) = page.last() else { break };
             after = last.try_get(0).map_err(|e| format_error(path, e))?;
             let full = page.len() as i64 == PAGE;
@@ -297,13 +388,16 @@ impl FeatureSource for GpkgSource {
                 }
             }
             if total > 0 {
-                self.bytes.set((u128::from(record) * u128::from(file_len) / total as u128).min(u128::from(file_len)) as u64);
+                self.bytes.set(
+                    (u128::from(record) * u128::from(file_len) / total as u128)
+                        .min(u128::from(file_len)) as u64,
+                );
             }
             if !full {
                 break;
             }
         }
-        let _ = handle.block_on(conn.close());
+        let _ = rt.block_on(conn.close());
         Ok(())
     }
 }

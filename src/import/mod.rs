@@ -80,8 +80,17 @@ impl ImportSummary {
 
 impl std::fmt::Display for ImportSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "{}: read {}, imported {}, rejected {} (source CRS {}, {:.1} s, {:.0} features/s)",
-            self.layer, self.read, self.imported, self.rejected, self.crs, self.elapsed.as_secs_f64(), self.rate())?;
+        writeln!(
+            f,
+            "{}: read {}, imported {}, rejected {} (source CRS {}, {:.1} s, {:.0} features/s)",
+            self.layer,
+            self.read,
+            self.imported,
+            self.rejected,
+            self.crs,
+            self.elapsed.as_secs_f64(),
+            self.rate()
+        )?;
         for (reason, n) in &self.rejected_by_reason {
             writeln!(f, "  rejected {n} × {reason}")?;
         }
@@ -99,27 +108,50 @@ pub enum ImportError {
     Read(#[from] ReadError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("the source declares CRS {declared:?} which madinati cannot use ({source}); pass --srs")]
+    #[error(
+        "the source declares CRS {declared:?} which madinati cannot use ({source}); pass --srs"
+    )]
     DeclaredCrs { declared: String, source: CrsError },
     #[error("cannot write the rejects file {path}: {source}")]
-    Rejects { path: String, source: std::io::Error },
+    Rejects {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("the reader stopped unexpectedly: {0}")]
     Reader(String),
 }
 
 /// Imports `opts.input` into `store`, all or nothing.
-pub async fn import(store: &dyn Store, opts: &ImportOptions, categories: Arc<CategoryRegistry>) -> Result<ImportSummary, ImportError> {
+pub async fn import(
+    store: &dyn Store,
+    opts: &ImportOptions,
+    categories: Arc<CategoryRegistry>,
+) -> Result<ImportSummary, ImportError> {
     let started = Instant::now();
     let bytes = BytesRead::default();
-    let total = std::fs::metadata(&opts.input).ok().filter(|m| m.is_file()).map(|m| m.len());
-    let source = source::open(&opts.input, opts.format, opts.source_layer.as_deref(), bytes.clone())?;
+    let total = std::fs::metadata(&opts.input)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let source = source::open(
+        &opts.input,
+        opts.format,
+        opts.source_layer.as_deref(),
+        bytes.clone(),
+    )?;
     let crs = match (&opts.srs, source.declared_crs()) {
         (Some(c), _) => c.clone(),
-        (None, Some(declared)) => Crs::parse(&declared).map_err(|source| ImportError::DeclaredCrs { declared, source })?,
+        (None, Some(declared)) => {
+            Crs::parse(&declared).map_err(|source| ImportError::DeclaredCrs { declared, source })?
+        }
         (None, None) => Crs::wgs84(),
     };
     let rejects_path = opts.rejects.clone().unwrap_or_else(|| {
-        let name = opts.input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "import".into());
+        let name = opts
+            .input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "import".into());
         PathBuf::from(format!("{name}.rejects.geojson"))
     });
     let mut rejects = RejectsWriter::new(rejects_path);
@@ -128,18 +160,29 @@ pub async fn import(store: &dyn Store, opts: &ImportOptions, categories: Arc<Cat
         move |source| ImportError::Rejects { path, source }
     };
 
-    let mut writer = store.begin_write(opts.layer, opts.mode, &opts.input.display().to_string()).await?;
-    let mut seen: HashMap<String, Option<SourcePosition>> =
-        writer.existing_source_ids().iter().map(|id| (id.clone(), None)).collect();
+    let mut writer = store
+        .begin_write(opts.layer, opts.mode, &opts.input.display().to_string())
+        .await?;
+    let mut seen: HashMap<String, Option<SourcePosition>> = writer
+        .existing_source_ids()
+        .iter()
+        .map(|id| (id.clone(), None))
+        .collect();
 
-    let preparer = Preparer { layer: opts.layer, crs: crs.clone(), mapping: opts.mapping.clone(), categories };
+    let preparer = Preparer {
+        layer: opts.layer,
+        crs: crs.clone(),
+        mapping: opts.mapping.clone(),
+        categories,
+    };
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Prepared>>(4);
     let reader = tokio::task::spawn_blocking(move || {
         let mut batch = Vec::with_capacity(BATCH);
         let result = source.read_all(&mut |item| {
             batch.push(preparer.prepare(item));
             if batch.len() >= BATCH {
-                tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).map_err(|_| Stop)?;
+                tx.blocking_send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
+                    .map_err(|_| Stop)?;
             }
             Ok(())
         });
@@ -161,7 +204,10 @@ pub async fn import(store: &dyn Store, opts: &ImportOptions, categories: Arc<Cat
                 Prepared::Feature(f, position) => match f.source_id().map(|id| id.to_string()) {
                     Some(id) if seen.contains_key(&id) => Box::new(Rejection {
                         position,
-                        reason: RejectReason::DuplicateId { first: seen.get(&id).copied().flatten(), id: id.clone() },
+                        reason: RejectReason::DuplicateId {
+                            first: seen.get(&id).copied().flatten(),
+                            id: id.clone(),
+                        },
                         id: Some(id.into()),
                         properties: f.extra().clone(),
                         geometry: json_geometry::raw_to_json(&f.geometry().to_raw()),
@@ -178,17 +224,24 @@ pub async fn import(store: &dyn Store, opts: &ImportOptions, categories: Arc<Cat
             };
             counts.rejected += 1;
             *by_reason.entry(rejection.reason.code()).or_default() += 1;
-            rejects.write(&rejection).map_err(rejects_err(rejects.path()))?;
+            rejects
+                .write(&rejection)
+                .map_err(rejects_err(rejects.path()))?;
         }
         writer.insert(&features).await?;
         counts.written += features.len() as u64;
         features.clear();
         progress.update(bytes.get(), || {
-            format!("{} read, {} imported, {} rejected", counts.read, counts.written, counts.rejected)
+            format!(
+                "{} read, {} imported, {} rejected",
+                counts.read, counts.written, counts.rejected
+            )
         });
     }
     progress.finish();
-    reader.await.map_err(|e| ImportError::Reader(e.to_string()))??;
+    reader
+        .await
+        .map_err(|e| ImportError::Reader(e.to_string()))??;
     let rejects_path = rejects.path().to_path_buf();
     let rejects_file = rejects.finish().map_err(rejects_err(&rejects_path))?;
     writer.commit(counts).await?;

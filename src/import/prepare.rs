@@ -15,7 +15,9 @@ use super::source::{ReadItem, SourcePosition};
 use crate::domain::attributes::{AttributeProblem, PropertyTaker, parse_attributes};
 use crate::domain::category::CategoryRegistry;
 use crate::domain::crs::Crs;
-use crate::domain::{Feature, GeometryProblem, LayerKind, Lifespan, RawGeometry, SourceId, ValidGeometry};
+use crate::domain::{
+    Feature, GeometryProblem, LayerKind, Lifespan, RawGeometry, SourceId, ValidGeometry,
+};
 
 /// Why a record was not imported.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,7 +35,10 @@ pub enum RejectReason {
     /// An attribute is missing or has an invalid value.
     Attribute(AttributeProblem),
     /// Another record (or a current feature of the layer) has the same id.
-    DuplicateId { id: String, first: Option<SourcePosition> },
+    DuplicateId {
+        id: String,
+        first: Option<SourcePosition>,
+    },
 }
 
 impl RejectReason {
@@ -60,8 +65,13 @@ impl std::fmt::Display for RejectReason {
             RejectReason::Reprojection(m) => write!(f, "cannot reproject to EPSG:4326: {m}"),
             RejectReason::Geometry(g) => g.fmt(f),
             RejectReason::Attribute(a) => a.fmt(f),
-            RejectReason::DuplicateId { id, first: Some(p) } => write!(f, "duplicate id {id:?}: {p} has the same id"),
-            RejectReason::DuplicateId { id, first: None } => write!(f, "duplicate id {id:?}: the layer already has a current feature with this id"),
+            RejectReason::DuplicateId { id, first: Some(p) } => {
+                write!(f, "duplicate id {id:?}: {p} has the same id")
+            }
+            RejectReason::DuplicateId { id, first: None } => write!(
+                f,
+                "duplicate id {id:?}: the layer already has a current feature with this id"
+            ),
         }
     }
 }
@@ -98,11 +108,15 @@ pub struct Preparer {
 
 /// Dates without a time are midnight in the city (Asia/Riyadh, UTC+3, no daylight saving).
 fn moment(v: &Value) -> Result<DateTime<Utc>, String> {
-    let s = v.as_str().map(str::trim).ok_or("expected a date or date-time string")?;
+    let s = v
+        .as_str()
+        .map(str::trim)
+        .ok_or("expected a date or date-time string")?;
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
-    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| "expected 2024-05-31 or 2024-05-31T08:00:00+03:00".to_string())?;
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| "expected 2024-05-31 or 2024-05-31T08:00:00+03:00".to_string())?;
     let riyadh = FixedOffset::east_opt(3 * 3600).ok_or("bad offset")?;
     riyadh
         .from_local_datetime(&d.and_time(NaiveTime::MIN))
@@ -116,7 +130,11 @@ impl Preparer {
     pub fn prepare(&self, item: ReadItem) -> Prepared {
         let record = match item {
             ReadItem::Record(r) => r,
-            ReadItem::Unreadable { position, message, excerpt } => {
+            ReadItem::Unreadable {
+                position,
+                message,
+                excerpt,
+            } => {
                 return Prepared::Rejected(Box::new(Rejection {
                     position,
                     reason: RejectReason::Unparseable(message),
@@ -128,26 +146,67 @@ impl Preparer {
             }
         };
         let position = record.position;
-        let reject = |reason: RejectReason, geometry: Option<&RawGeometry>, props: Map<String, Value>, id: Option<Value>| {
-            Prepared::Rejected(Box::new(Rejection { position, reason, id, properties: props, geometry: geometry.and_then(raw_to_json), excerpt: None }))
+        let reject = |reason: RejectReason,
+                      geometry: Option<&RawGeometry>,
+                      props: Map<String, Value>,
+                      id: Option<Value>| {
+            Prepared::Rejected(Box::new(Rejection {
+                position,
+                reason,
+                id,
+                properties: props,
+                geometry: geometry.and_then(raw_to_json),
+                excerpt: None,
+            }))
         };
         let mut raw = match record.geometry {
-            Err(m) => return reject(RejectReason::MalformedGeometry(m), None, record.properties, record.id),
-            Ok(None) => return reject(RejectReason::MissingGeometry, None, record.properties, record.id),
+            Err(m) => {
+                return reject(
+                    RejectReason::MalformedGeometry(m),
+                    None,
+                    record.properties,
+                    record.id,
+                );
+            }
+            Ok(None) => {
+                return reject(
+                    RejectReason::MissingGeometry,
+                    None,
+                    record.properties,
+                    record.id,
+                );
+            }
             Ok(Some(g)) => g,
         };
         if let Err(problem) = first_non_finite(&raw) {
-            return reject(RejectReason::Geometry(problem), None, record.properties, record.id);
+            return reject(
+                RejectReason::Geometry(problem),
+                None,
+                record.properties,
+                record.id,
+            );
         }
         if !self.crs.is_wgs84_geographic() {
             let source = raw.clone();
             if let Err(e) = raw.try_map_coords(&mut |c| self.crs.to_wgs84(c)) {
-                return reject(RejectReason::Reprojection(e.to_string()), Some(&source), record.properties, record.id);
+                return reject(
+                    RejectReason::Reprojection(e.to_string()),
+                    Some(&source),
+                    record.properties,
+                    record.id,
+                );
             }
         }
         let geometry = match ValidGeometry::new(raw.clone(), self.layer.shape()) {
             Ok(g) => g,
-            Err(p) => return reject(RejectReason::Geometry(p), Some(&raw), record.properties, record.id),
+            Err(p) => {
+                return reject(
+                    RejectReason::Geometry(p),
+                    Some(&raw),
+                    record.properties,
+                    record.id,
+                );
+            }
         };
         let mut rest = record.properties.clone();
         let mut taker = PropertyTaker::new(self.layer, &mut rest, &self.mapping);
@@ -155,20 +214,54 @@ impl Preparer {
             .take("id")
             .or_else(|| record.id.clone())
             .and_then(|v| SourceId::from_value(&v));
-        let valid_from = match taker.take("valid_from").map(|v| moment(&v).map_err(|e| (v, e))).transpose() {
+        let valid_from = match taker
+            .take("valid_from")
+            .map(|v| moment(&v).map_err(|e| (v, e)))
+            .transpose()
+        {
             Ok(t) => t,
             Err((v, reason)) => {
-                let problem = AttributeProblem::Invalid { field: "valid_from".into(), value: v.to_string(), reason };
-                return reject(RejectReason::Attribute(problem), Some(&raw), record.properties, record.id);
+                let problem = AttributeProblem::Invalid {
+                    field: "valid_from".into(),
+                    value: v.to_string(),
+                    reason,
+                };
+                return reject(
+                    RejectReason::Attribute(problem),
+                    Some(&raw),
+                    record.properties,
+                    record.id,
+                );
             }
         };
         let attributes = match parse_attributes(&mut taker, &self.categories) {
             Ok(a) => a,
-            Err(p) => return reject(RejectReason::Attribute(p), Some(&raw), record.properties, record.id),
+            Err(p) => {
+                return reject(
+                    RejectReason::Attribute(p),
+                    Some(&raw),
+                    record.properties,
+                    record.id,
+                );
+            }
         };
-        match Feature::new(source_id, geometry, attributes, rest, Lifespan { valid_from, valid_to: None }) {
+        match Feature::new(
+            source_id,
+            geometry,
+            attributes,
+            rest,
+            Lifespan {
+                valid_from,
+                valid_to: None,
+            },
+        ) {
             Ok(f) => Prepared::Feature(Box::new(f), position),
-            Err(e) => reject(RejectReason::MalformedGeometry(e.to_string()), Some(&raw), record.properties, record.id),
+            Err(e) => reject(
+                RejectReason::MalformedGeometry(e.to_string()),
+                Some(&raw),
+                record.properties,
+                record.id,
+            ),
         }
     }
 }
@@ -177,7 +270,15 @@ fn first_non_finite(raw: &RawGeometry) -> Result<(), GeometryProblem> {
     let mut probe = raw.clone();
     let mut index = 0usize;
     probe.try_map_coords(&mut |c| {
-        let r = if c.x.is_finite() && c.y.is_finite() { Ok(c) } else { Err(GeometryProblem::NonFinite { index, x: c.x, y: c.y }) };
+        let r = if c.x.is_finite() && c.y.is_finite() {
+            Ok(c)
+        } else {
+            Err(GeometryProblem::NonFinite {
+                index,
+                x: c.x,
+                y: c.y,
+            })
+        };
         index += 1;
         r
     })

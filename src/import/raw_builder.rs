@@ -96,7 +96,9 @@ impl GeomProcessor for RawBuilder {
     }
 
     fn linestring_end(&mut self, _tagged: bool, _idx: usize) -> Result<()> {
-        let Some(Frame::Line(l)) = self.stack.pop() else { return Err(Self::mismatch()) };
+        let Some(Frame::Line(l)) = self.stack.pop() else {
+            return Err(Self::mismatch());
+        };
         match self.stack.last_mut() {
             Some(Frame::Polygon(rings)) => rings.push(l),
             Some(Frame::MultiLine(ls)) => ls.push(l),
@@ -111,7 +113,9 @@ impl GeomProcessor for RawBuilder {
     }
 
     fn multilinestring_end(&mut self, _idx: usize) -> Result<()> {
-        let Some(Frame::MultiLine(ls)) = self.stack.pop() else { return Err(Self::mismatch()) };
+        let Some(Frame::MultiLine(ls)) = self.stack.pop() else {
+            return Err(Self::mismatch());
+        };
         self.emit(RawGeometry::MultiLineString(ls));
         Ok(())
     }
@@ -122,7 +126,9 @@ impl GeomProcessor for RawBuilder {
     }
 
     fn polygon_end(&mut self, _tagged: bool, _idx: usize) -> Result<()> {
-        let Some(Frame::Polygon(rings)) = self.stack.pop() else { return Err(Self::mismatch()) };
+        let Some(Frame::Polygon(rings)) = self.stack.pop() else {
+            return Err(Self::mismatch());
+        };
         match self.stack.last_mut() {
             Some(Frame::MultiPolygon(ps)) => ps.push(rings),
             _ => self.emit(RawGeometry::Polygon(rings)),
@@ -131,12 +137,15 @@ impl GeomProcessor for RawBuilder {
     }
 
     fn multipolygon_begin(&mut self, size: usize, _idx: usize) -> Result<()> {
-        self.stack.push(Frame::MultiPolygon(Vec::with_capacity(size)));
+        self.stack
+            .push(Frame::MultiPolygon(Vec::with_capacity(size)));
         Ok(())
     }
 
     fn multipolygon_end(&mut self, _idx: usize) -> Result<()> {
-        let Some(Frame::MultiPolygon(ps)) = self.stack.pop() else { return Err(Self::mismatch()) };
+        let Some(Frame::MultiPolygon(ps)) = self.stack.pop() else {
+            return Err(Self::mismatch());
+        };
         self.emit(RawGeometry::MultiPolygon(ps));
         Ok(())
     }
@@ -147,7 +156,9 @@ impl GeomProcessor for RawBuilder {
     }
 
     fn geometrycollection_end(&mut self, _idx: usize) -> Result<()> {
-        let Some(Frame::Collection(gs)) = self.stack.pop() else { return Err(Self::mismatch()) };
+        let Some(Frame::Collection(gs)) = self.stack.pop() else {
+            return Err(Self::mismatch());
+        };
         self.emit(RawGeometry::GeometryCollection(gs));
         Ok(())
     }

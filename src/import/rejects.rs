@@ -22,7 +22,11 @@ pub struct RejectsWriter {
 impl RejectsWriter {
     /// Prepares to write to `path`; nothing is created until the first rejection.
     pub fn new(path: PathBuf) -> Self {
-        RejectsWriter { path, out: None, count: 0 }
+        RejectsWriter {
+            path,
+            out: None,
+            count: 0,
+        }
     }
 
     /// Where the file is written.
@@ -34,10 +38,14 @@ impl RejectsWriter {
     pub fn write(&mut self, r: &Rejection) -> std::io::Result<()> {
         if self.out.is_none() {
             let mut out = BufWriter::new(File::create(&self.path)?);
-            out.write_all(b"{\"type\":\"FeatureCollection\",\"name\":\"rejects\",\"features\":[\n")?;
+            out.write_all(
+                b"{\"type\":\"FeatureCollection\",\"name\":\"rejects\",\"features\":[\n",
+            )?;
             self.out = Some(out);
         }
-        let Some(out) = self.out.as_mut() else { return Ok(()) };
+        let Some(out) = self.out.as_mut() else {
+            return Ok(());
+        };
         if self.count > 0 {
             out.write_all(b",\n")?;
         }

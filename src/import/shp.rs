@@ -7,25 +7,23 @@
 //! that cannot be decoded becomes an unreadable record. Polygon rings are grouped into polygons
 //! (`rings`), kept as the file has them.
 
-use std::cell::Cell;
 use std::fs::File;
-use std::io::{BufReader, ErrorKind, Read, Seek, SeekFrom};
+use std::io::{BufReader, ErrorKind, Read};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
 use geo::Coord;
-use serde_json::{Map, Value};
-use shapefile::dbase::{self, FieldIterator, FieldValue, ReadableRecord};
 use shapefile::{ReadableShape, Shape};
 
 use super::source::{
-    BytesRead, CountingRead, FeatureSource, ReadError, ReadItem, SourcePosition, SourceRecord,
-    Stop,
+    BytesRead, CountingRead, FeatureSource, ReadError, ReadItem, SourcePosition, SourceRecord, Stop,
 };
 use crate::domain::RawGeometry;
 use crate::domain::crs::epsg_from_prj_wkt;
 
+mod dbf;
 mod rings;
+
+use dbf::{Dbf, Next, Row};
 
 /// A shapefile (`.shp` with its `.dbf`, and optionally `.prj`, `.cpg`).
 pub struct ShpSource {
@@ -42,10 +40,13 @@ impl ShpSource {
         let mut shp = File::open(path).map_err(|e| io(path, e))?;
         shapefile::header::Header::read_from(&mut shp).map_err(|e| format_error(path, e))?;
         let dbf = sibling(path, "dbf").ok_or_else(|| {
-            format_error(path, "the .dbf file that holds the attributes is missing beside it")
+            format_error(
+                path,
+                "the .dbf file that holds the attributes is missing beside it",
+            )
         })?;
         check_encoding(path)?;
-        dbf_reader(&dbf)?;
+        Dbf::open(&dbf)?;
         let crs = match sibling(path, "prj") {
             None => None,
             Some(prj) => {
@@ -64,12 +65,20 @@ impl ShpSource {
                 }
             }
         };
-        Ok(ShpSource { path: path.to_path_buf(), dbf, bytes, crs })
+        Ok(ShpSource {
+            path: path.to_path_buf(),
+            dbf,
+            bytes,
+            crs,
+        })
     }
 }
 
 fn io(path: &Path, source: std::io::Error) -> ReadError {
-    ReadError::Io { path: path.display().to_string(), source }
+    ReadError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 fn format_error(path: &Path, e: impl std::fmt::Display) -> ReadError {
@@ -90,15 +99,23 @@ fn sibling(path: &Path, ext: &str) -> Option<PathBuf> {
 
 /// Refuses a `.cpg` naming an encoding other than UTF-8 (or ASCII, a subset of it).
 fn check_encoding(path: &Path) -> Result<(), ReadError> {
-    let Some(cpg) = sibling(path, "cpg") else { return Ok(()) };
+    let Some(cpg) = sibling(path, "cpg") else {
+        return Ok(());
+    };
     let raw = std::fs::read(&cpg).map_err(|e| io(&cpg, e))?;
-    let name = String::from_utf8_lossy(&raw).trim().trim_start_matches('\u{feff}').to_string();
+    let name = String::from_utf8_lossy(&raw)
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .to_string();
     let key: String = name
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect();
-    if matches!(key.as_str(), "" | "utf8" | "65001" | "ascii" | "usascii" | "20127") {
+    if matches!(
+        key.as_str(),
+        "" | "utf8" | "65001" | "ascii" | "usascii" | "20127"
+    ) {
         return Ok(());
     }
     Err(ReadError::Unsupported(format!(
@@ -108,96 +125,6 @@ fn check_encoding(path: &Path) -> Result<(), ReadError> {
         path.display(),
         path.display()
     )))
-}
-
-/// A `Read + Seek` that tells where it is, so that the row each `.dbf` item came from is known
-/// (the dBase reader skips deleted rows without saying so).
-struct Tracked<R> {
-    inner: R,
-    at: Rc<Cell<u64>>,
-}
-
-impl<R: Read> Read for Tracked<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.at.set(self.at.get() + n as u64);
-        Ok(n)
-    }
-}
-
-impl<R: Seek> Seek for Tracked<R> {
-    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
-        let p = self.inner.seek(pos)?;
-        self.at.set(p);
-        Ok(p)
-    }
-}
-
-type DbfReader = dbase::Reader<Tracked<BufReader<File>>>;
-
-fn dbf_reader(dbf: &Path) -> Result<(DbfReader, Rc<Cell<u64>>), ReadError> {
-    let at = Rc::new(Cell::new(0));
-    let file = File::open(dbf).map_err(|e| io(dbf, e))?;
-    let source = Tracked { inner: BufReader::new(file), at: at.clone() };
-    let reader = dbase::ReaderBuilder::new()
-        .with_encoding(dbase::Unicode)
-        .build(source)
-        .map_err(|e| format_error(dbf, e))?;
-    Ok((reader, at))
-}
-
-/// One `.dbf` row: its fields, in order, as JSON (nulls left out).
-struct Row(Map<String, Value>);
-
-impl ReadableRecord for Row {
-    fn read_using<S, M>(fields: &mut FieldIterator<S, M>) -> Result<Self, dbase::FieldError>
-    where
-        S: Read + Seek,
-        M: Read + Seek,
-    {
-        let mut map = Map::new();
-        for field in fields {
-            let field = field?;
-            if let Some(v) = field_json(field.value) {
-                map.insert(field.name.to_string(), v);
-            }
-        }
-        Ok(Row(map))
-    }
-}
-
-/// A dBase value as JSON; `None` for a null. Numeric values that are whole numbers become
-/// integers; a `Float` keeps its shortest decimal form (0.1, not 0.10000000149).
-fn field_json(v: FieldValue) -> Option<Value> {
-    let number = |x: f64| {
-        if x.fract() == 0.0 && x.abs() < 9.0e15 {
-            Some(Value::from(x as i64))
-        } else {
-            serde_json::Number::from_f64(x).map(Value::Number)
-        }
-    };
-    match v {
-        FieldValue::Character(s) => s.map(Value::String),
-        FieldValue::Memo(s) => Some(Value::String(s)),
-        FieldValue::Numeric(x) => x.and_then(number),
-        FieldValue::Float(x) => x.and_then(|x| number(x.to_string().parse().ok()?)),
-        FieldValue::Integer(i) => Some(Value::from(i)),
-        FieldValue::Currency(x) | FieldValue::Double(x) => serde_json::Number::from_f64(x).map(Value::Number),
-        FieldValue::Logical(b) => b.map(Value::Bool),
-        FieldValue::Date(d) => d.map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()).into()),
-        FieldValue::DateTime(t) => {
-            let (d, t) = (t.date(), t.time());
-            Some(Value::String(format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-                d.year(),
-                d.month(),
-                d.day(),
-                t.hours(),
-                t.minutes(),
-                t.seconds()
-            )))
-        }
-    }
 }
 
 /// A shape as a raw geometry, rings as the file has them; `None` for a null shape.
@@ -217,11 +144,30 @@ fn shape_geometry(shape: Shape) -> Result<Option<RawGeometry>, String> {
         Shape::PointM(p) => RawGeometry::Point(c!(p)),
         Shape::PointZ(p) => RawGeometry::Point(c!(p)),
         Shape::Multipoint(m) => RawGeometry::MultiPoint(m.points().iter().map(|p| c!(p)).collect()),
-        Shape::MultipointM(m) => RawGeometry::MultiPoint(m.points().iter().map(|p| c!(p)).collect()),
-        Shape::MultipointZ(m) => RawGeometry::MultiPoint(m.points().iter().map(|p| c!(p)).collect()),
-        Shape::Polyline(l) => line(l.parts().iter().map(|l| l.iter().map(|p| c!(p)).collect()).collect()),
-        Shape::PolylineM(l) => line(l.parts().iter().map(|l| l.iter().map(|p| c!(p)).collect()).collect()),
-        Shape::PolylineZ(l) => line(l.parts().iter().map(|l| l.iter().map(|p| c!(p)).collect()).collect()),
+        Shape::MultipointM(m) => {
+            RawGeometry::MultiPoint(m.points().iter().map(|p| c!(p)).collect())
+        }
+        Shape::MultipointZ(m) => {
+            RawGeometry::MultiPoint(m.points().iter().map(|p| c!(p)).collect())
+        }
+        Shape::Polyline(l) => line(
+            l.parts()
+                .iter()
+                .map(|l| l.iter().map(|p| c!(p)).collect())
+                .collect(),
+        ),
+        Shape::PolylineM(l) => line(
+            l.parts()
+                .iter()
+                .map(|l| l.iter().map(|p| c!(p)).collect())
+                .collect(),
+        ),
+        Shape::PolylineZ(l) => line(
+            l.parts()
+                .iter()
+                .map(|l| l.iter().map(|p| c!(p)).collect())
+                .collect(),
+        ),
         Shape::Polygon(p) => rings::group(rings::classified(p.rings(), |p| c!(p))),
         Shape::PolygonM(p) => rings::group(rings::classified(p.rings(), |p| c!(p))),
         Shape::PolygonZ(p) => rings::group(rings::classified(p.rings(), |p| c!(p))),
@@ -248,88 +194,106 @@ impl FeatureSource for ShpSource {
         self: Box<Self>,
         sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>,
     ) -> Result<(), ReadError> {
-        let ShpSource { path, dbf: dbf_path, bytes, .. } = *self;
+        let ShpSource {
+            path,
+            dbf: dbf_path,
+            bytes,
+            ..
+        } = *self;
         let path = path.as_path();
         let file = File::open(path).map_err(|e| io(path, e))?;
-        let mut shp = BufReader::with_capacity(1 << 16, CountingRead { inner: file, counter: bytes });
+        let mut shp = BufReader::with_capacity(
+            1 << 16,
+            CountingRead {
+                inner: file,
+                counter: bytes,
+            },
+        );
         let header =
             shapefile::header::Header::read_from(&mut shp).map_err(|e| format_error(path, e))?;
         let end = u64::try_from(header.file_length).unwrap_or(0) * 2;
-        let (mut dbf, at) = dbf_reader(&dbf_path)?;
-        let first_row = u64::from(dbf.header().offset_to_first_record);
-        let row_len = u64::from(dbf.header().size_of_record).max(1);
-        let mut rows = dbf.iter_records_as::<Row>();
-        let mut next_row = || -> Result<Option<(u64, Result<Row, String>)>, ReadError> {
-            match rows.next() {
-                None => Ok(None),
-                Some(Err(e)) if matches!(e.kind(), dbase::ErrorKind::IoError(io) if io.kind() != ErrorKind::UnexpectedEof) => {
-                    Err(format_error(&dbf_path, e))
-                }
-                Some(Err(e)) if matches!(e.kind(), dbase::ErrorKind::IoError(_)) => Ok(None),
-                Some(item) => {
-                    let index = (at.get().saturating_sub(first_row) / row_len).saturating_sub(1);
-                    Ok(Some((index, item.map_err(|e| format!("unreadable .dbf row: {e}")))))
-                }
-            }
-        };
-
-        let mut at_byte = 100u64;
-        let mut shape_index = 0u64;
-        let mut pending = next_row()?;
-        let mut content = Vec::new();
-        let rest = |record: u64, message: String| ReadItem::Unreadable {
+        let mut dbf = Dbf::open(&dbf_path)?;
+        let mut rows = dbf.rows();
+        let mut pending = rows.next()?;
+        let rest = |record: u64, message: &str| ReadItem::Unreadable {
             position: SourcePosition { record, line: None },
-            message,
+            message: message.to_string(),
             excerpt: String::new(),
         };
+        let (mut at_byte, mut shape) = (100u64, 0u64);
+        let mut content = Vec::new();
         while at_byte + 8 <= end {
-            shape_index += 1;
+            shape += 1;
             let mut head = [0u8; 8];
             if let Err(e) = shp.read_exact(&mut head) {
-                return truncated(e, path, sink, rest(shape_index, format!("the .shp ends early: this record and any after it are missing")));
+                let message = "the .shp ends early: this record and any after it are missing";
+                return truncated(e, path, sink, rest(shape, message));
             }
             let words = i32::from_be_bytes([head[4], head[5], head[6], head[7]]);
             let len = u64::try_from(words).unwrap_or(0) * 2;
             if words < 2 || at_byte + 8 + len > end {
-                let message = format!("damaged record header at byte {at_byte} of the .shp (content length {words} words); this record and any after it cannot be read");
-                let _ = sink(rest(shape_index, message));
+                let message = format!(
+                    "damaged record header at byte {at_byte} of the .shp (content length {words} \
+                     words): this record and any after it cannot be read"
+                );
+                let _ = sink(rest(shape, &message));
                 return Ok(());
             }
             content.resize(len as usize, 0);
             if let Err(e) = shp.read_exact(&mut content) {
-                return truncated(e, path, sink, rest(shape_index, format!("the .shp ends inside this record: it and any after it are missing")));
+                let message = "the .shp ends inside this record: it and any after it are missing";
+                return truncated(e, path, sink, rest(shape, message));
             }
             at_byte += 8 + len;
-            // Rows the .dbf reader skipped as deleted: skip their shapes too.
-            if matches!(&pending, Some((index, _)) if index + 1 > shape_index) {
-                continue;
-            }
-            let row = match pending.take() {
-                Some((_, row)) => row,
-                None => {
-                    let message = format!("the .dbf has no row for shape {shape_index} or any after it (is it truncated, or from another shapefile?)");
-                    let _ = sink(rest(shape_index, message));
+            let row = match std::mem::replace(&mut pending, Next::End) {
+                // The .dbf reader skipped this shape's row as deleted: skip the shape too.
+                Next::Row(index, row) if index + 1 > shape => {
+                    pending = Next::Row(index, row);
+                    continue;
+                }
+                Next::End if shape <= rows.count() => continue,
+                Next::Row(_, row) => row,
+                Next::End | Next::Truncated => {
+                    let message = format!(
+                        "the .dbf has no row for shape {shape} or any after it \
+                         (is it truncated, or from another shapefile?)"
+                    );
+                    let _ = sink(rest(shape, &message));
                     return Ok(());
                 }
             };
-            pending = next_row()?;
-            let position = SourcePosition { record: shape_index, line: None };
+            pending = rows.next()?;
+            let position = SourcePosition {
+                record: shape,
+                line: None,
+            };
             let item = match row {
-                Ok(Row(properties)) => ReadItem::Record(SourceRecord { position, id: None, properties, geometry: read_shape(&content) }),
-                Err(message) => ReadItem::Unreadable { position, message, excerpt: String::new() },
+                Ok(Row(properties)) => ReadItem::Record(SourceRecord {
+                    position,
+                    id: None,
+                    properties,
+                    geometry: read_shape(&content),
+                }),
+                Err(message) => ReadItem::Unreadable {
+                    position,
+                    message,
+                    excerpt: String::new(),
+                },
             };
             if sink(item).is_err() {
                 return Ok(());
             }
         }
         let mut extra = 0u64;
-        while pending.is_some() {
+        while let Next::Row(..) = pending {
             extra += 1;
-            pending = next_row()?;
+            pending = rows.next()?;
         }
         if extra > 0 {
-            let message = format!("the .dbf has {extra} row(s) more than the .shp has shapes; they have no geometry");
-            let _ = sink(rest(shape_index + 1, message));
+            let message = format!(
+                "the .dbf has {extra} row(s) more than the .shp has shapes: they have no geometry"
+            );
+            let _ = sink(rest(shape + 1, &message));
         }
         Ok(())
     }

@@ -46,7 +46,11 @@ pub struct SourceRecord {
 pub enum ReadItem {
     Record(SourceRecord),
     /// Text that is not a record: a garbage line, a truncated tail.
-    Unreadable { position: SourcePosition, message: String, excerpt: String },
+    Unreadable {
+        position: SourcePosition,
+        message: String,
+        excerpt: String,
+    },
 }
 
 /// The sink refuses more items (the import has failed downstream); the reader must stop.
@@ -57,9 +61,16 @@ pub struct Stop;
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("cannot read {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path} is not a readable {format} file: {message}")]
-    Format { path: String, format: &'static str, message: String },
+    Format {
+        path: String,
+        format: &'static str,
+        message: String,
+    },
     #[error("{0}")]
     Unsupported(String),
 }
@@ -100,7 +111,10 @@ pub trait FeatureSource: Send {
     fn declared_crs(&self) -> Option<String>;
 
     /// Reads every record into `sink`, in order.
-    fn read_all(self: Box<Self>, sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>) -> Result<(), ReadError>;
+    fn read_all(
+        self: Box<Self>,
+        sink: &mut dyn FnMut(ReadItem) -> Result<(), Stop>,
+    ) -> Result<(), ReadError>;
 }
 
 /// Input formats.
@@ -126,7 +140,9 @@ impl Format {
         let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         let ext = name.rsplit('.').next()?;
         Some(match ext {
-            "geojson" | "json" | "geojsonl" | "geojsons" | "geojsonseq" | "ndjson" | "jsonl" => Format::Geojson,
+            "geojson" | "json" | "geojsonl" | "geojsons" | "geojsonseq" | "ndjson" | "jsonl" => {
+                Format::Geojson
+            }
             "fgb" => Format::Fgb,
             "csv" | "tsv" => Format::Csv,
             "shp" => Format::Shp,
@@ -151,7 +167,11 @@ pub fn open(
             return Err(ReadError::Unsupported(format!(
                 "cannot tell the format of {} from its name; pass --format (geojson, fgb, csv, shp, gpkg{})",
                 path.display(),
-                if cfg!(feature = "gdal") { ", gdal" } else { "; build with --features gdal for DXF, KML, FileGDB, Esri JSON" }
+                if cfg!(feature = "gdal") {
+                    ", gdal"
+                } else {
+                    "; build with --features gdal for DXF, KML, FileGDB, Esri JSON"
+                }
             )));
         }
     };

@@ -21,16 +21,29 @@ pub use sqlite::SqliteStore;
 pub enum StoreError {
     /// The store file or server could not be opened or created.
     #[error("cannot open the store {location}: {source}")]
-    Open { location: String, source: sqlx::Error },
+    Open {
+        location: String,
+        source: sqlx::Error,
+    },
     /// A schema migration failed.
     #[error("cannot bring the store {location} up to date: {source}")]
-    Migrate { location: String, source: sqlx::migrate::MigrateError },
+    Migrate {
+        location: String,
+        source: sqlx::migrate::MigrateError,
+    },
     /// A query failed; `context` says what was being done.
     #[error("store error while {context}: {source}")]
-    Query { context: String, source: sqlx::Error },
+    Query {
+        context: String,
+        source: sqlx::Error,
+    },
     /// A stored row could not be read back as a valid feature.
     #[error("stored {layer} feature {fid} is not valid: {reason}")]
-    Corrupt { layer: LayerKind, fid: i64, reason: String },
+    Corrupt {
+        layer: LayerKind,
+        fid: i64,
+        reason: String,
+    },
     /// The write would break a rule of the register.
     #[error("{0}")]
     Conflict(String),
@@ -125,13 +138,22 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> Result<(), StoreError>;
 
     /// Starts one transaction writing features of `layer`; `source` names where they come from.
-    async fn begin_write(&self, layer: LayerKind, mode: WriteMode, source: &str) -> Result<Box<dyn LayerWrite>, StoreError>;
+    async fn begin_write(
+        &self,
+        layer: LayerKind,
+        mode: WriteMode,
+        source: &str,
+    ) -> Result<Box<dyn LayerWrite>, StoreError>;
 
     /// How many features the layer has now, and where.
     async fn layer_summary(&self, layer: LayerKind) -> Result<LayerSummary, StoreError>;
 
     /// The layer's features as of a moment, ordered by id.
-    async fn features(&self, layer: LayerKind, as_of: AsOf) -> Result<Vec<StoredFeature>, StoreError>;
+    async fn features(
+        &self,
+        layer: LayerKind,
+        as_of: AsOf,
+    ) -> Result<Vec<StoredFeature>, StoreError>;
 
     /// The private owner of a parcel, for authorised workflows only.
     async fn parcel_owner(&self, parcel: FeatureId) -> Result<Option<Owner>, StoreError>;

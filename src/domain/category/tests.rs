@@ -193,8 +193,7 @@ fn bad_extra_categories_are_rejected() {
         label_en: en.into(),
         aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
     };
-    let duplicate =
-        CategoryRegistry::with_extra(vec![category("pharmacy", "دواء", "Drugs", &[])]);
+    let duplicate = CategoryRegistry::with_extra(vec![category("pharmacy", "دواء", "Drugs", &[])]);
     assert_eq!(
         duplicate.unwrap_err(),
         CategoryError::DuplicateCode(code("pharmacy"))

@@ -17,7 +17,10 @@ struct Segment {
 
 fn segments(poly: &Polygon) -> Vec<Segment> {
     let mut out = Vec::new();
-    for (ring, ls) in std::iter::once(poly.exterior()).chain(poly.interiors()).enumerate() {
+    for (ring, ls) in std::iter::once(poly.exterior())
+        .chain(poly.interiors())
+        .enumerate()
+    {
         let ring_len = ls.0.len().saturating_sub(1);
         for (index, line) in ls.lines().enumerate() {
             out.push(Segment {
@@ -50,7 +53,9 @@ pub fn first_self_intersection(poly: &Polygon) -> Option<(usize, Coord)> {
             if b.min_x > a.max_x {
                 break;
             }
-            let Some(hit) = line_intersection(a.line, b.line) else { continue };
+            let Some(hit) = line_intersection(a.line, b.line) else {
+                continue;
+            };
             let same_ring = a.ring == b.ring;
             match hit {
                 LineIntersection::Collinear { intersection } => {
@@ -59,7 +64,10 @@ pub fn first_self_intersection(poly: &Polygon) -> Option<(usize, Coord)> {
                         return Some((a.ring.min(b.ring), intersection.start));
                     }
                 }
-                LineIntersection::SinglePoint { intersection, is_proper } => {
+                LineIntersection::SinglePoint {
+                    intersection,
+                    is_proper,
+                } => {
                     if adjacent(a, b) {
                         continue;
                     }

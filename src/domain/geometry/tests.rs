@@ -14,7 +14,11 @@ fn square() -> Vec<Coord> {
 
 #[test]
 fn accepts_a_valid_square_and_promotes_to_multipolygon() {
-    let g = ValidGeometry::new(RawGeometry::Polygon(vec![square()]), GeometryShape::MultiPolygon).unwrap();
+    let g = ValidGeometry::new(
+        RawGeometry::Polygon(vec![square()]),
+        GeometryShape::MultiPolygon,
+    )
+    .unwrap();
     assert!(matches!(g, ValidGeometry::MultiPolygon(ref m) if m.0.len() == 1));
     let b = g.bbox();
     assert_eq!((b.min_x, b.max_y), (50.0, 26.001));
@@ -29,11 +33,18 @@ fn rejects_a_bow_tie_and_says_where() {
         coord! {x: 0.0, y: 2.0},
         coord! {x: 0.0, y: 0.0},
     ];
-    let err = ValidGeometry::new(RawGeometry::Polygon(vec![bow]), GeometryShape::Polygon).unwrap_err();
+    let err =
+        ValidGeometry::new(RawGeometry::Polygon(vec![bow]), GeometryShape::Polygon).unwrap_err();
     match err {
         GeometryProblem::SelfIntersection { x, y, ring } => {
             assert!((x - 1.0).abs() < 1e-12 && (y - 1.0).abs() < 1e-12);
-            assert_eq!(ring, RingRef { polygon: 1, ring: 0 });
+            assert_eq!(
+                ring,
+                RingRef {
+                    polygon: 1,
+                    ring: 0
+                }
+            );
         }
         other => panic!("expected self-intersection, got {other:?}"),
     }
@@ -43,22 +54,39 @@ fn rejects_a_bow_tie_and_says_where() {
 fn rejects_unclosed_short_nonfinite_out_of_range_and_wrong_type() {
     let mut open = square();
     open.pop();
-    let e = ValidGeometry::new(RawGeometry::Polygon(vec![open]), GeometryShape::Polygon).unwrap_err();
+    let e =
+        ValidGeometry::new(RawGeometry::Polygon(vec![open]), GeometryShape::Polygon).unwrap_err();
     assert_eq!(e.code(), "unclosed_ring");
 
-    let short = vec![coord! {x: 1.0, y: 1.0}, coord! {x: 2.0, y: 1.0}, coord! {x: 1.0, y: 1.0}];
-    let e = ValidGeometry::new(RawGeometry::Polygon(vec![short]), GeometryShape::Polygon).unwrap_err();
+    let short = vec![
+        coord! {x: 1.0, y: 1.0},
+        coord! {x: 2.0, y: 1.0},
+        coord! {x: 1.0, y: 1.0},
+    ];
+    let e =
+        ValidGeometry::new(RawGeometry::Polygon(vec![short]), GeometryShape::Polygon).unwrap_err();
     assert_eq!(e.code(), "too_few_points");
 
-    let e = ValidGeometry::new(RawGeometry::Point(coord! {x: f64::NAN, y: 1.0}), GeometryShape::Point).unwrap_err();
+    let e = ValidGeometry::new(
+        RawGeometry::Point(coord! {x: f64::NAN, y: 1.0}),
+        GeometryShape::Point,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "non_finite_coordinate");
 
-    let e = ValidGeometry::new(RawGeometry::Point(coord! {x: 400000.0, y: 2900000.0}), GeometryShape::Point)
-        .unwrap_err();
+    let e = ValidGeometry::new(
+        RawGeometry::Point(coord! {x: 400000.0, y: 2900000.0}),
+        GeometryShape::Point,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "coordinate_out_of_range");
     assert!(e.to_string().contains("--srs"));
 
-    let e = ValidGeometry::new(RawGeometry::Point(coord! {x: 50.0, y: 26.0}), GeometryShape::Polygon).unwrap_err();
+    let e = ValidGeometry::new(
+        RawGeometry::Point(coord! {x: 50.0, y: 26.0}),
+        GeometryShape::Polygon,
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "wrong_geometry_type");
     assert!(e.to_string().contains("Point"));
 }
@@ -75,7 +103,8 @@ fn a_ring_touching_itself_is_located() {
         coord! {x: 0.0, y: 2.0},
         coord! {x: 0.0, y: 0.0},
     ];
-    let e = ValidGeometry::new(RawGeometry::Polygon(vec![eight]), GeometryShape::Polygon).unwrap_err();
+    let e =
+        ValidGeometry::new(RawGeometry::Polygon(vec![eight]), GeometryShape::Polygon).unwrap_err();
     assert_eq!(e.location(), Some((1.0, 1.0)), "{e}");
 }
 

@@ -7,7 +7,10 @@ use super::*;
 fn open(bytes: &[u8], ext: &str) -> Result<CsvSource, ReadError> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("t.{ext}"));
-    std::fs::File::create(&path).unwrap().write_all(bytes).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(bytes)
+        .unwrap();
     CsvSource::open(&path, BytesRead::default())
 }
 
@@ -35,10 +38,19 @@ fn point(x: f64, y: f64) -> Result<Option<RawGeometry>, String> {
 
 #[test]
 fn lon_lat_with_properties_as_text() {
-    let items = read("id,name_ar,Lon,LAT,area\n7,حي الشاطئ,50.1,26.4,0012\n".as_bytes(), "csv");
+    let items = read(
+        "id,name_ar,Lon,LAT,area\n7,حي الشاطئ,50.1,26.4,0012\n".as_bytes(),
+        "csv",
+    );
     assert_eq!(items.len(), 1);
     let r = record(&items[0]);
-    assert_eq!(r.position, SourcePosition { record: 1, line: Some(2) });
+    assert_eq!(
+        r.position,
+        SourcePosition {
+            record: 1,
+            line: Some(2)
+        }
+    );
     assert_eq!(r.geometry, point(50.1, 26.4));
     assert_eq!(r.properties["name_ar"], "حي الشاطئ");
     // Numbers stay text: CSV has no types, and a leading zero may matter.
@@ -70,8 +82,13 @@ fn empty_bad_and_non_finite_coordinates() {
     let items = read(b"name,lon,lat\na,,\nb,abc,26\nc,NaN,inf\nd,,\n", "csv");
     assert_eq!(items.len(), 4);
     assert_eq!(record(&items[0]).geometry, Ok(None));
-    assert_eq!(record(&items[1]).geometry, Err("column lon: \"abc\" is not a number".into()));
-    let Ok(Some(RawGeometry::Point(c))) = record(&items[2]).geometry else { panic!() };
+    assert_eq!(
+        record(&items[1]).geometry,
+        Err("column lon: \"abc\" is not a number".into())
+    );
+    let Ok(Some(RawGeometry::Point(c))) = record(&items[2]).geometry else {
+        panic!()
+    };
     assert!(c.x.is_nan() && c.y.is_infinite());
     assert_eq!(record(&items[3]).properties["name"], "d");
 }
@@ -83,8 +100,18 @@ fn bad_rows_are_unreadable_with_their_line_and_reading_goes_on() {
     let items = read(&text, "csv");
     assert_eq!(items.len(), 5);
     match &items[1] {
-        ReadItem::Unreadable { position, message, excerpt } => {
-            assert_eq!(*position, SourcePosition { record: 2, line: Some(3) });
+        ReadItem::Unreadable {
+            position,
+            message,
+            excerpt,
+        } => {
+            assert_eq!(
+                *position,
+                SourcePosition {
+                    record: 2,
+                    line: Some(3)
+                }
+            );
             assert!(message.contains("2 fields"), "{message}");
             assert_eq!(excerpt, "b,1");
         }
@@ -93,14 +120,22 @@ fn bad_rows_are_unreadable_with_their_line_and_reading_goes_on() {
     assert_eq!(record(&items[2]).properties["name"], "multi\nline");
     assert_eq!(record(&items[2]).position.line, Some(4));
     match &items[3] {
-        ReadItem::Unreadable { position, message, .. } => {
+        ReadItem::Unreadable {
+            position, message, ..
+        } => {
             assert_eq!(position.line, Some(6));
             assert!(message.contains("UTF-8"), "{message}");
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(record(&items[4]).geometry, point(7.0, 8.0));
-    assert_eq!(record(&items[4]).position, SourcePosition { record: 5, line: Some(7) });
+    assert_eq!(
+        record(&items[4]).position,
+        SourcePosition {
+            record: 5,
+            line: Some(7)
+        }
+    );
 }
 
 #[test]
@@ -135,9 +170,14 @@ fn bom_duplicate_and_empty_headers() {
 
 #[test]
 fn no_geometry_column_is_fatal_and_lists_the_names() {
-    let Err(e) = open(b"name,lat\na,1\n", "csv") else { panic!("expected an error") };
+    let Err(e) = open(b"name,lat\na,1\n", "csv") else {
+        panic!("expected an error")
+    };
     let m = e.to_string();
-    assert!(m.contains("lon/lat") && m.contains("the_geom") && m.contains("name, lat"), "{m}");
+    assert!(
+        m.contains("lon/lat") && m.contains("the_geom") && m.contains("name, lat"),
+        "{m}"
+    );
     assert!(open(b"", "csv").is_err());
 }
 

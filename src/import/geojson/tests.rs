@@ -5,7 +5,10 @@ use super::*;
 fn read(text: &str, ext: &str) -> Vec<ReadItem> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(format!("t.{ext}"));
-    std::fs::File::create(&path).unwrap().write_all(text.as_bytes()).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     let src = Box::new(GeoJsonSource::open(&path, BytesRead::default()).unwrap());
     let mut items = Vec::new();
     src.read_all(&mut |i| {
@@ -19,16 +22,28 @@ fn read(text: &str, ext: &str) -> Vec<ReadItem> {
 const F: &str = r#"{"type":"Feature","id":7,"properties":{"name":"حي \"الشاطئ\" ]}"},"geometry":{"type":"Point","coordinates":[50.1,26.4]}}"#;
 
 fn records(items: &[ReadItem]) -> usize {
-    items.iter().filter(|i| matches!(i, ReadItem::Record(_))).count()
+    items
+        .iter()
+        .filter(|i| matches!(i, ReadItem::Record(_)))
+        .count()
 }
 
 #[test]
 fn streams_a_collection_with_tricky_strings() {
-    let text = format!("{{\"type\":\"FeatureCollection\",\"name\":\"x\",\"features\":[\n{F},\n{F}\n]}}");
+    let text =
+        format!("{{\"type\":\"FeatureCollection\",\"name\":\"x\",\"features\":[\n{F},\n{F}\n]}}");
     let items = read(&text, "geojson");
     assert_eq!(records(&items), 2);
-    let ReadItem::Record(r) = &items[1] else { panic!() };
-    assert_eq!(r.position, SourcePosition { record: 2, line: Some(3) });
+    let ReadItem::Record(r) = &items[1] else {
+        panic!()
+    };
+    assert_eq!(
+        r.position,
+        SourcePosition {
+            record: 2,
+            line: Some(3)
+        }
+    );
     assert_eq!(r.properties["name"], "حي \"الشاطئ\" ]}");
     assert_eq!(r.id, Some(serde_json::json!(7)));
 }
@@ -43,11 +58,16 @@ fn garbage_element_is_rejected_alone() {
 
 #[test]
 fn truncated_collection_keeps_complete_features() {
-    let text = format!("{{\"type\":\"FeatureCollection\",\"features\":[{F},\n{F},\n{}", &F[..40]);
+    let text = format!(
+        "{{\"type\":\"FeatureCollection\",\"features\":[{F},\n{F},\n{}",
+        &F[..40]
+    );
     let items = read(&text, "geojson");
     assert_eq!(records(&items), 2);
     assert_eq!(items.len(), 3);
-    assert!(matches!(&items[2], ReadItem::Unreadable { message, position, .. } if message.contains("truncated") && position.line == Some(3)));
+    assert!(
+        matches!(&items[2], ReadItem::Unreadable { message, position, .. } if message.contains("truncated") && position.line == Some(3))
+    );
 }
 
 #[test]
@@ -67,7 +87,10 @@ fn declared_crs_is_read() {
     let path = dir.path().join("c.geojson");
     std::fs::write(&path, text).unwrap();
     let src = GeoJsonSource::open(&path, BytesRead::default()).unwrap();
-    assert_eq!(src.declared_crs().as_deref(), Some("urn:ogc:def:crs:EPSG::32639"));
+    assert_eq!(
+        src.declared_crs().as_deref(),
+        Some("urn:ogc:def:crs:EPSG::32639")
+    );
 }
 
 #[test]

@@ -17,7 +17,12 @@ pub(super) type Ring = (bool, Vec<Coord>);
 pub(super) fn classified<P>(rings: &[PolygonRing<P>], c: impl Fn(&P) -> Coord) -> Vec<Ring> {
     rings
         .iter()
-        .map(|r| (matches!(r, PolygonRing::Outer(_)), r.points().iter().map(&c).collect()))
+        .map(|r| {
+            (
+                matches!(r, PolygonRing::Outer(_)),
+                r.points().iter().map(&c).collect(),
+            )
+        })
         .collect()
 }
 
@@ -66,15 +71,27 @@ struct Box2 {
 impl Box2 {
     fn of(ring: &[Coord]) -> Box2 {
         let inf = f64::INFINITY;
-        let start = Box2 { min: Coord { x: inf, y: inf }, max: Coord { x: -inf, y: -inf } };
+        let start = Box2 {
+            min: Coord { x: inf, y: inf },
+            max: Coord { x: -inf, y: -inf },
+        };
         ring.iter().fold(start, |b, c| Box2 {
-            min: Coord { x: b.min.x.min(c.x), y: b.min.y.min(c.y) },
-            max: Coord { x: b.max.x.max(c.x), y: b.max.y.max(c.y) },
+            min: Coord {
+                x: b.min.x.min(c.x),
+                y: b.min.y.min(c.y),
+            },
+            max: Coord {
+                x: b.max.x.max(c.x),
+                y: b.max.y.max(c.y),
+            },
         })
     }
 
     fn covers(&self, o: &Box2) -> bool {
-        self.min.x <= o.min.x && self.min.y <= o.min.y && self.max.x >= o.max.x && self.max.y >= o.max.y
+        self.min.x <= o.min.x
+            && self.min.y <= o.min.y
+            && self.max.x >= o.max.x
+            && self.max.y >= o.max.y
     }
 
     fn area(&self) -> f64 {
@@ -96,7 +113,10 @@ fn locate(p: Coord, ring: &[Coord]) -> Side {
     for i in 0..n {
         let (a, b) = (ring[i], ring[(i + 1) % n]);
         let cross = (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x);
-        let within = p.x >= a.x.min(b.x) && p.x <= a.x.max(b.x) && p.y >= a.y.min(b.y) && p.y <= a.y.max(b.y);
+        let within = p.x >= a.x.min(b.x)
+            && p.x <= a.x.max(b.x)
+            && p.y >= a.y.min(b.y)
+            && p.y <= a.y.max(b.y);
         if cross == 0.0 && within {
             return Side::Boundary;
         }
@@ -123,7 +143,10 @@ mod tests {
         let mut r = vec![
             Coord { x, y },
             Coord { x, y: y + size },
-            Coord { x: x + size, y: y + size },
+            Coord {
+                x: x + size,
+                y: y + size,
+            },
             Coord { x: x + size, y },
             Coord { x, y },
         ];
@@ -147,8 +170,16 @@ mod tests {
         let in_a = square(1.0, 1.0, 2.0, false);
         let in_b = square(21.0, 1.0, 2.0, false);
         // The hole of `a` comes after `b` in the file.
-        let g = group(vec![(true, a.clone()), (false, in_b.clone()), (true, b.clone()), (false, in_a.clone())]);
-        assert_eq!(g, RawGeometry::MultiPolygon(vec![vec![a, in_a], vec![b, in_b]]));
+        let g = group(vec![
+            (true, a.clone()),
+            (false, in_b.clone()),
+            (true, b.clone()),
+            (false, in_a.clone()),
+        ]);
+        assert_eq!(
+            g,
+            RawGeometry::MultiPolygon(vec![vec![a, in_a], vec![b, in_b]])
+        );
     }
 
     #[test]
@@ -158,8 +189,16 @@ mod tests {
         let lake = square(10.0, 10.0, 80.0, false);
         let island = square(20.0, 20.0, 60.0, true);
         let pond = square(40.0, 40.0, 10.0, false);
-        let g = group(vec![(true, big.clone()), (false, lake.clone()), (true, island.clone()), (false, pond.clone())]);
-        assert_eq!(g, RawGeometry::MultiPolygon(vec![vec![big, lake], vec![island, pond]]));
+        let g = group(vec![
+            (true, big.clone()),
+            (false, lake.clone()),
+            (true, island.clone()),
+            (false, pond.clone()),
+        ]);
+        assert_eq!(
+            g,
+            RawGeometry::MultiPolygon(vec![vec![big, lake], vec![island, pond]])
+        );
     }
 
     #[test]
@@ -172,7 +211,11 @@ mod tests {
             Coord { x: 0.0, y: 5.0 },
         ];
         let other = square(20.0, 0.0, 10.0, true);
-        let g = group(vec![(true, other.clone()), (true, o.clone()), (false, h.clone())]);
+        let g = group(vec![
+            (true, other.clone()),
+            (true, o.clone()),
+            (false, h.clone()),
+        ]);
         assert_eq!(g, RawGeometry::MultiPolygon(vec![vec![other], vec![o, h]]));
     }
 
@@ -181,7 +224,11 @@ mod tests {
         let a = square(0.0, 0.0, 10.0, true);
         let b = square(20.0, 0.0, 10.0, true);
         let stray = square(50.0, 50.0, 1.0, false);
-        let g = group(vec![(true, a.clone()), (false, stray.clone()), (true, b.clone())]);
+        let g = group(vec![
+            (true, a.clone()),
+            (false, stray.clone()),
+            (true, b.clone()),
+        ]);
         assert_eq!(g, RawGeometry::MultiPolygon(vec![vec![a, stray], vec![b]]));
     }
 

@@ -1,7 +1,7 @@
 use std::path::Path;
 
-use serde_json::json;
-use shapefile::dbase::{Date, FieldName, Record, TableWriterBuilder};
+use serde_json::{Value, json};
+use shapefile::dbase::{Date, FieldName, FieldValue, Record, TableWriterBuilder};
 
 use super::*;
 
@@ -23,11 +23,20 @@ fn write_points(dir: &Path, names: &[&str]) -> PathBuf {
     let mut writer = shapefile::Writer::from_path(&path, table).unwrap();
     for (i, name) in names.iter().enumerate() {
         let mut r = Record::default();
-        r.insert("name_ar".into(), FieldValue::Character(Some((*name).into())));
+        r.insert(
+            "name_ar".into(),
+            FieldValue::Character(Some((*name).into())),
+        );
         r.insert("n".into(), FieldValue::Numeric(Some(i as f64 + 1.0)));
-        r.insert("area".into(), FieldValue::Numeric(if i == 0 { Some(12.5) } else { None }));
+        r.insert(
+            "area".into(),
+            FieldValue::Numeric(if i == 0 { Some(12.5) } else { None }),
+        );
         r.insert("ok".into(), FieldValue::Logical(Some(i % 2 == 0)));
-        r.insert("d".into(), FieldValue::Date(Some(Date::new(31, 5, 2024).unwrap())));
+        r.insert(
+            "d".into(),
+            FieldValue::Date(Some(Date::new(31, 5, 2024).unwrap())),
+        );
         let p = shapefile::Point::new(50.0 + i as f64 / 10.0, 26.0);
         writer.write_shape_and_record(&p, &r).unwrap();
     }
@@ -76,15 +85,27 @@ fn points_with_typed_attributes_and_a_recognised_prj() {
     let items = read(&path);
     assert_eq!(items.len(), 2);
     let r = record(&items[0]);
-    assert_eq!(r.position, SourcePosition { record: 1, line: None });
-    assert_eq!(r.geometry, Ok(Some(RawGeometry::Point(Coord { x: 50.0, y: 26.0 }))));
+    assert_eq!(
+        r.position,
+        SourcePosition {
+            record: 1,
+            line: None
+        }
+    );
+    assert_eq!(
+        r.geometry,
+        Ok(Some(RawGeometry::Point(Coord { x: 50.0, y: 26.0 })))
+    );
     assert_eq!(
         Value::Object(r.properties.clone()),
         json!({"name_ar": "حي الشاطئ", "n": 1, "area": 12.5, "ok": true, "d": "2024-05-31"})
     );
     let r = record(&items[1]);
     assert_eq!(r.properties["name_ar"], "حي الفيصلية");
-    assert!(!r.properties.contains_key("area"), "null numeric is left out");
+    assert!(
+        !r.properties.contains_key("area"),
+        "null numeric is left out"
+    );
     assert_eq!(r.properties["ok"], false);
 }
 
@@ -92,12 +113,26 @@ fn points_with_typed_attributes_and_a_recognised_prj() {
 fn unknown_prj_declares_nothing_and_cpg_must_be_utf8() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_points(dir.path(), &["a"]);
-    std::fs::write(path.with_extension("prj"), "PROJCS[\"Somewhere_Else\",GEOGCS[\"x\"]]").unwrap();
+    std::fs::write(
+        path.with_extension("prj"),
+        "PROJCS[\"Somewhere_Else\",GEOGCS[\"x\"]]",
+    )
+    .unwrap();
     std::fs::write(path.with_extension("cpg"), "UTF-8\n").unwrap();
-    assert_eq!(ShpSource::open(&path, BytesRead::default()).unwrap().declared_crs(), None);
+    assert_eq!(
+        ShpSource::open(&path, BytesRead::default())
+            .unwrap()
+            .declared_crs(),
+        None
+    );
     std::fs::write(path.with_extension("cpg"), "1256").unwrap();
-    let Err(e) = ShpSource::open(&path, BytesRead::default()) else { panic!("1256 accepted") };
-    assert!(e.to_string().contains("\"1256\"") && e.to_string().contains("ENCODING=UTF-8"), "{e}");
+    let Err(e) = ShpSource::open(&path, BytesRead::default()) else {
+        panic!("1256 accepted")
+    };
+    assert!(
+        e.to_string().contains("\"1256\"") && e.to_string().contains("ENCODING=UTF-8"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -105,7 +140,9 @@ fn missing_dbf_is_fatal() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_points(dir.path(), &["a"]);
     std::fs::remove_file(path.with_extension("dbf")).unwrap();
-    let Err(e) = ShpSource::open(&path, BytesRead::default()) else { panic!() };
+    let Err(e) = ShpSource::open(&path, BytesRead::default()) else {
+        panic!()
+    };
     assert!(e.to_string().contains(".dbf"), "{e}");
 }
 
@@ -119,16 +156,29 @@ fn deleted_dbf_rows_skip_their_shapes() {
     let items = read(&path);
     assert_eq!(items.len(), 2);
     let (a, d) = (record(&items[0]), record(&items[1]));
-    assert_eq!((a.properties["name_ar"].as_str(), a.position.record), (Some("a"), 1));
-    assert_eq!((d.properties["name_ar"].as_str(), d.position.record), (Some("d"), 4));
-    assert_eq!(d.geometry, Ok(Some(RawGeometry::Point(Coord { x: 50.3, y: 26.0 }))));
+    assert_eq!(
+        (a.properties["name_ar"].as_str(), a.position.record),
+        (Some("a"), 1)
+    );
+    assert_eq!(
+        (d.properties["name_ar"].as_str(), d.position.record),
+        (Some("d"), 4)
+    );
+    assert_eq!(
+        d.geometry,
+        Ok(Some(RawGeometry::Point(Coord { x: 50.3, y: 26.0 })))
+    );
 }
 
 #[test]
 fn undecodable_row_is_unreadable_and_reading_goes_on() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_points(dir.path(), &["a", "b", "c"]);
-    patch(&path.with_extension("dbf"), dbf_row(&path, 1) + 1, b"\xff\xfe");
+    patch(
+        &path.with_extension("dbf"),
+        dbf_row(&path, 1) + 1,
+        b"\xff\xfe",
+    );
     let items = read(&path);
     assert_eq!(items.len(), 3);
     assert!(matches!(&items[1], ReadItem::Unreadable { position, .. } if position.record == 2));
@@ -147,7 +197,12 @@ fn null_and_damaged_shapes() {
     assert_eq!(record(&items[0]).geometry, Ok(None));
     assert!(matches!(&record(&items[1]).geometry, Err(m) if m.contains("damaged")));
     assert_eq!(record(&items[1]).properties["name_ar"], "b");
-    assert!(record(&items[2]).geometry.as_ref().is_ok_and(|g| g.is_some()));
+    assert!(
+        record(&items[2])
+            .geometry
+            .as_ref()
+            .is_ok_and(|g| g.is_some())
+    );
 }
 
 #[test]
@@ -159,8 +214,10 @@ fn truncated_shp_keeps_what_was_read() {
     let items = read(&path);
     assert_eq!(items.len(), 2);
     assert_eq!(record(&items[0]).properties["name_ar"], "a");
-    assert!(matches!(&items[1], ReadItem::Unreadable { position, message, .. }
-        if position.record == 2 && message.contains("ends")));
+    assert!(
+        matches!(&items[1], ReadItem::Unreadable { position, message, .. }
+        if position.record == 2 && message.contains("ends"))
+    );
 }
 
 #[test]
@@ -174,7 +231,9 @@ fn extra_dbf_rows_are_reported() {
     std::fs::write(&path, short).unwrap();
     let items = read(&path);
     assert_eq!(items.len(), 2);
-    assert!(matches!(&items[1], ReadItem::Unreadable { message, .. } if message.contains("2 row(s) more")));
+    assert!(
+        matches!(&items[1], ReadItem::Unreadable { message, .. } if message.contains("2 row(s) more"))
+    );
 }
 
 #[test]
@@ -195,4 +254,30 @@ fn counts_shp_bytes_and_stops_when_told() {
     bytes.set(0);
     src.read_all(&mut |_| Ok(())).unwrap();
     assert_eq!(bytes.get(), 100 + 3 * 28);
+}
+
+#[test]
+fn deleted_last_rows_and_a_truncated_dbf() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_points(dir.path(), &["a", "b", "c"]);
+    let dbf = path.with_extension("dbf");
+    patch(&dbf, dbf_row(&path, 2), b"*");
+    let items = read(&path);
+    assert_eq!(
+        items.len(),
+        2,
+        "the deleted last row's shape is skipped, not reported"
+    );
+    assert_eq!(record(&items[1]).properties["name_ar"], "b");
+
+    let path = write_points(dir.path(), &["a", "b", "c"]);
+    let data = std::fs::read(&dbf).unwrap();
+    std::fs::write(&dbf, &data[..dbf_row(&path, 1) + 5]).unwrap();
+    let items = read(&path);
+    assert_eq!(items.len(), 2);
+    assert_eq!(record(&items[0]).properties["name_ar"], "a");
+    assert!(
+        matches!(&items[1], ReadItem::Unreadable { position, message, .. }
+        if position.record == 2 && message.contains("no row for shape 2"))
+    );
 }

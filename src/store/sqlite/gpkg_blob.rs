@@ -46,7 +46,11 @@ pub fn decode(blob: &[u8]) -> Result<(RawGeometry, i32), BlobError> {
     let flags = blob[3];
     let le = flags & 1 == 1;
     let srs = [blob[4], blob[5], blob[6], blob[7]];
-    let srs_id = if le { i32::from_le_bytes(srs) } else { i32::from_be_bytes(srs) };
+    let srs_id = if le {
+        i32::from_le_bytes(srs)
+    } else {
+        i32::from_be_bytes(srs)
+    };
     let envelope_len = match (flags >> 1) & 0b111 {
         0 => 0,
         1 => 32,
@@ -71,9 +75,19 @@ mod tests {
 
     #[test]
     fn round_trips_polygon_and_point() {
-        let ring = vec![coord! {x: 0.0, y: 0.0}, coord! {x: 1.0, y: 0.0}, coord! {x: 1.0, y: 1.0}, coord! {x: 0.0, y: 0.0}];
+        let ring = vec![
+            coord! {x: 0.0, y: 0.0},
+            coord! {x: 1.0, y: 0.0},
+            coord! {x: 1.0, y: 1.0},
+            coord! {x: 0.0, y: 0.0},
+        ];
         let g = RawGeometry::Polygon(vec![ring]);
-        let bbox = Bbox { min_x: 0.0, min_y: 0.0, max_x: 1.0, max_y: 1.0 };
+        let bbox = Bbox {
+            min_x: 0.0,
+            min_y: 0.0,
+            max_x: 1.0,
+            max_y: 1.0,
+        };
         let blob = encode(&g, bbox, SRS_WGS84);
         assert_eq!(&blob[..4], &[b'G', b'P', 0, 0b011]);
         assert_eq!(decode(&blob).unwrap(), (g, 4326));

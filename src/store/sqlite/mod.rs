@@ -8,10 +8,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Row, SqliteConnection};
 
-use super::{AsOf, LayerSummary, LayerWrite, LineageEdge, LineageKind, Store, StoreError, StoredFeature, WriteMode};
+use super::{
+    AsOf, LayerSummary, LayerWrite, LineageEdge, LineageKind, Store, StoreError, StoredFeature,
+    WriteMode,
+};
 use crate::domain::attributes::{NationalId, Owner};
 use crate::domain::{Bbox, FeatureId, LayerKind};
 
@@ -36,7 +41,10 @@ impl SqliteStore {
     /// up to date (versioned migrations, each in a transaction).
     pub async fn open(path: &Path, create: bool) -> Result<SqliteStore, StoreError> {
         let location = path.display().to_string();
-        let open_err = |source| StoreError::Open { location: location.clone(), source };
+        let open_err = |source| StoreError::Open {
+            location: location.clone(),
+            source,
+        };
         let options = SqliteConnectOptions::from_str("sqlite://")
             .map_err(open_err)?
             .filename(path)
@@ -55,14 +63,20 @@ impl SqliteStore {
         sqlx::migrate!("migrations/sqlite")
             .run(&pool)
             .await
-            .map_err(|source| StoreError::Migrate { location: location.clone(), source })?;
+            .map_err(|source| StoreError::Migrate {
+                location: location.clone(),
+                source,
+            })?;
         sqlx::query(&format!(
             "PRAGMA application_id = {GPKG_APPLICATION_ID}; PRAGMA user_version = {GPKG_USER_VERSION};"
         ))
         .execute(&pool)
         .await
         .map_err(StoreError::query("marking the file as a GeoPackage"))?;
-        Ok(SqliteStore { pool, path: path.to_path_buf() })
+        Ok(SqliteStore {
+            pool,
+            path: path.to_path_buf(),
+        })
     }
 
     /// The file this store lives in.
@@ -72,7 +86,9 @@ impl SqliteStore {
 
     /// Closes the pool, checkpointing the WAL into the main file.
     pub async fn close(&self) {
-        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&self.pool).await;
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await;
         self.pool.close().await;
     }
 }
@@ -81,7 +97,8 @@ fn as_of_clause(as_of: AsOf) -> (String, Option<String>) {
     match as_of {
         AsOf::Current => ("valid_to IS NULL".into(), None),
         AsOf::At(t) => (
-            "(valid_from IS NULL OR valid_from <= ?1) AND (valid_to IS NULL OR valid_to > ?1)".into(),
+            "(valid_from IS NULL OR valid_from <= ?1) AND (valid_to IS NULL OR valid_to > ?1)"
+                .into(),
             Some(super::timestamp(t)),
         ),
         AsOf::All => ("1 = 1".into(), None),
@@ -102,8 +119,15 @@ impl Store for SqliteStore {
             .map_err(StoreError::query("checking the store answers"))
     }
 
-    async fn begin_write(&self, layer: LayerKind, mode: WriteMode, source: &str) -> Result<Box<dyn LayerWrite>, StoreError> {
-        Ok(Box::new(write::SqliteLayerWrite::begin(&self.pool, layer, mode, source).await?))
+    async fn begin_write(
+        &self,
+        layer: LayerKind,
+        mode: WriteMode,
+        source: &str,
+    ) -> Result<Box<dyn LayerWrite>, StoreError> {
+        Ok(Box::new(
+            write::SqliteLayerWrite::begin(&self.pool, layer, mode, source).await?,
+        ))
     }
 
     async fn layer_summary(&self, layer: LayerKind) -> Result<LayerSummary, StoreError> {
@@ -118,13 +142,25 @@ impl Store for SqliteStore {
         .map_err(StoreError::query(format!("summarising {t}")))?;
         let current: i64 = row.get(0);
         let extent = match (row.get(1), row.get(2), row.get(3), row.get(4)) {
-            (Some(min_x), Some(min_y), Some(max_x), Some(max_y)) if current > 0 => Some(Bbox { min_x, min_y, max_x, max_y }),
+            (Some(min_x), Some(min_y), Some(max_x), Some(max_y)) if current > 0 => Some(Bbox {
+                min_x,
+                min_y,
+                max_x,
+                max_y,
+            }),
             _ => None,
         };
-        Ok(LayerSummary { current: current as u64, extent })
+        Ok(LayerSummary {
+            current: current as u64,
+            extent,
+        })
     }
 
-    async fn features(&self, layer: LayerKind, as_of: AsOf) -> Result<Vec<StoredFeature>, StoreError> {
+    async fn features(
+        &self,
+        layer: LayerKind,
+        as_of: AsOf,
+    ) -> Result<Vec<StoredFeature>, StoreError> {
         let (clause, bind) = as_of_clause(as_of);
         let sql = format!("SELECT * FROM {} WHERE {clause} ORDER BY fid", layer.id());
         let mut q = sqlx::query(&sql);
@@ -139,19 +175,24 @@ impl Store for SqliteStore {
     }
 
     async fn parcel_owner(&self, parcel: FeatureId) -> Result<Option<Owner>, StoreError> {
-        let row = sqlx::query("SELECT owner_name, owner_id FROM parcel_owners WHERE parcel_fid = ?")
-            .bind(parcel.0)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(StoreError::query("reading a parcel's owner"))?;
+        let row =
+            sqlx::query("SELECT owner_name, owner_id FROM parcel_owners WHERE parcel_fid = ?")
+                .bind(parcel.0)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(StoreError::query("reading a parcel's owner"))?;
         row.map(|r| {
             let id: String = r.get(1);
-            let national_id = NationalId::try_from(id.as_str()).map_err(|reason| StoreError::Corrupt {
-                layer: LayerKind::Parcels,
-                fid: parcel.0,
-                reason: format!("owner id: {reason}"),
-            })?;
-            Ok(Owner { name: r.get(0), national_id })
+            let national_id =
+                NationalId::try_from(id.as_str()).map_err(|reason| StoreError::Corrupt {
+                    layer: LayerKind::Parcels,
+                    fid: parcel.0,
+                    reason: format!("owner id: {reason}"),
+                })?;
+            Ok(Owner {
+                name: r.get(0),
+                national_id,
+            })
         })
         .transpose()
     }
@@ -167,7 +208,11 @@ impl Store for SqliteStore {
         .map_err(StoreError::query("reading lineage"))?;
         rows.iter()
             .map(|r| {
-                let corrupt = |reason: String| StoreError::Corrupt { layer: LayerKind::Parcels, fid: parcel.0, reason };
+                let corrupt = |reason: String| StoreError::Corrupt {
+                    layer: LayerKind::Parcels,
+                    fid: parcel.0,
+                    reason,
+                };
                 let kind = match r.get::<String, _>(2).as_str() {
                     "split" => LineageKind::Split,
                     "merge" => LineageKind::Merge,
@@ -188,7 +233,10 @@ impl Store for SqliteStore {
 }
 
 /// Records a lineage edge inside an open transaction (used by the land workflows).
-pub async fn record_lineage(conn: &mut SqliteConnection, edge: &LineageEdge) -> Result<(), StoreError> {
+pub async fn record_lineage(
+    conn: &mut SqliteConnection,
+    edge: &LineageEdge,
+) -> Result<(), StoreError> {
     let kind = match edge.kind {
         LineageKind::Split => "split",
         LineageKind::Merge => "merge",

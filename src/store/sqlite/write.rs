@@ -40,15 +40,72 @@ impl From<Option<f64>> for Sql {
 
 fn columns(layer: LayerKind) -> &'static [&'static str] {
     match layer {
-        LayerKind::Districts => &["fid", "geom", "source_id", "name_ar", "name_en", "city", "area_m2", "valid_from", "valid_to", "properties"],
-        LayerKind::Plans => &["fid", "geom", "source_id", "plan_no", "name", "status", "approved_on", "area_m2", "valid_from", "valid_to", "properties"],
-        LayerKind::Streets => &["fid", "geom", "source_id", "name_ar", "name_en", "width_m", "length_m", "valid_from", "valid_to", "properties"],
+        LayerKind::Districts => &[
+            "fid",
+            "geom",
+            "source_id",
+            "name_ar",
+            "name_en",
+            "city",
+            "area_m2",
+            "valid_from",
+            "valid_to",
+            "properties",
+        ],
+        LayerKind::Plans => &[
+            "fid",
+            "geom",
+            "source_id",
+            "plan_no",
+            "name",
+            "status",
+            "approved_on",
+            "area_m2",
+            "valid_from",
+            "valid_to",
+            "properties",
+        ],
+        LayerKind::Streets => &[
+            "fid",
+            "geom",
+            "source_id",
+            "name_ar",
+            "name_en",
+            "width_m",
+            "length_m",
+            "valid_from",
+            "valid_to",
+            "properties",
+        ],
         LayerKind::Parcels => &[
-            "fid", "geom", "source_id", "parcel_no", "plan_no", "block_no", "district", "land_use", "deed_no", "deed_date",
-            "official_area_m2", "area_m2", "valid_from", "valid_to", "properties",
+            "fid",
+            "geom",
+            "source_id",
+            "parcel_no",
+            "plan_no",
+            "block_no",
+            "district",
+            "land_use",
+            "deed_no",
+            "deed_date",
+            "official_area_m2",
+            "area_m2",
+            "valid_from",
+            "valid_to",
+            "properties",
         ],
         LayerKind::ServicePoints => &[
-            "fid", "geom", "source_id", "name_ar", "name_en", "category", "phone", "opening_hours", "district", "valid_from", "valid_to",
+            "fid",
+            "geom",
+            "source_id",
+            "name_ar",
+            "name_en",
+            "category",
+            "phone",
+            "opening_hours",
+            "district",
+            "valid_from",
+            "valid_to",
             "properties",
         ],
     }
@@ -57,12 +114,21 @@ fn columns(layer: LayerKind) -> &'static [&'static str] {
 fn row(fid: i64, f: &Feature, out: &mut Vec<Sql>) {
     let bbox = f.geometry().bbox();
     out.push(Sql::Int(fid));
-    out.push(Sql::Blob(gpkg_blob::encode(&f.geometry().to_raw(), bbox, gpkg_blob::SRS_WGS84)));
+    out.push(Sql::Blob(gpkg_blob::encode(
+        &f.geometry().to_raw(),
+        bbox,
+        gpkg_blob::SRS_WGS84,
+    )));
     out.push(f.source_id().map(|s| s.to_string()).into());
     let date = |d: Option<chrono::NaiveDate>| Sql::from(d.map(|d| d.to_string()));
     match f.attributes() {
         Attributes::District(d) => {
-            out.extend([d.name_ar.clone().into(), d.name_en.clone().into(), d.city.clone().into(), Sql::Real(f.area_m2())]);
+            out.extend([
+                d.name_ar.clone().into(),
+                d.name_en.clone().into(),
+                d.city.clone().into(),
+                Sql::Real(f.area_m2()),
+            ]);
         }
         Attributes::Plan(p) => out.extend([
             Sql::Text(p.plan_no.to_string()),
@@ -71,7 +137,12 @@ fn row(fid: i64, f: &Feature, out: &mut Vec<Sql>) {
             date(p.approved_on),
             Sql::Real(f.area_m2()),
         ]),
-        Attributes::Street(s) => out.extend([s.name_ar.clone().into(), s.name_en.clone().into(), s.width_m.into(), Sql::Real(f.length_m())]),
+        Attributes::Street(s) => out.extend([
+            s.name_ar.clone().into(),
+            s.name_en.clone().into(),
+            s.width_m.into(),
+            Sql::Real(f.length_m()),
+        ]),
         Attributes::Parcel(p) => out.extend([
             Sql::Text(p.parcel_no.to_string()),
             p.plan_no.as_ref().map(|v| v.to_string()).into(),
@@ -95,13 +166,20 @@ fn row(fid: i64, f: &Feature, out: &mut Vec<Sql>) {
     let life = f.lifespan();
     out.push(life.valid_from.map(timestamp).into());
     out.push(life.valid_to.map(timestamp).into());
-    out.push(Sql::Text(serde_json::Value::Object(f.extra().clone()).to_string()));
+    out.push(Sql::Text(
+        serde_json::Value::Object(f.extra().clone()).to_string(),
+    ));
 }
 
 fn insert_sql(layer: LayerKind, rows: usize) -> String {
     let cols = columns(layer);
     let one = format!("({})", vec!["?"; cols.len()].join(","));
-    format!("INSERT INTO {} ({}) VALUES {}", layer.id(), cols.join(","), vec![one; rows].join(","))
+    format!(
+        "INSERT INTO {} ({}) VALUES {}",
+        layer.id(),
+        cols.join(","),
+        vec![one; rows].join(",")
+    )
 }
 
 /// An open write on one layer of the GeoPackage.
@@ -116,8 +194,16 @@ pub struct SqliteLayerWrite {
 }
 
 impl SqliteLayerWrite {
-    pub(super) async fn begin(pool: &sqlx::SqlitePool, layer: LayerKind, mode: WriteMode, source: &str) -> Result<Self, StoreError> {
-        let mut tx = pool.begin().await.map_err(StoreError::query("starting a write"))?;
+    pub(super) async fn begin(
+        pool: &sqlx::SqlitePool,
+        layer: LayerKind,
+        mode: WriteMode,
+        source: &str,
+    ) -> Result<Self, StoreError> {
+        let mut tx = pool
+            .begin()
+            .await
+            .map_err(StoreError::query("starting a write"))?;
         let import_fid: i64 = sqlx::query("INSERT INTO imports (layer, source, mode, started_at) VALUES (?, ?, ?, ?) RETURNING fid")
             .bind(layer.id())
             .bind(source)
@@ -154,18 +240,29 @@ impl SqliteLayerWrite {
                     .map_err(StoreError::query(format!("clearing {t}")))?;
             }
             WriteMode::Append => {
-                let rows = sqlx::query(&format!("SELECT source_id FROM {t} WHERE valid_to IS NULL AND source_id IS NOT NULL"))
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(StoreError::query(format!("reading current ids of {t}")))?;
+                let rows = sqlx::query(&format!(
+                    "SELECT source_id FROM {t} WHERE valid_to IS NULL AND source_id IS NOT NULL"
+                ))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(StoreError::query(format!("reading current ids of {t}")))?;
                 existing = rows.iter().map(|r| r.get::<String, _>(0)).collect();
-                let r = sqlx::query("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?")
-                    .bind(t)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(StoreError::query("reading the layer extent"))?;
-                if let (Some(min_x), Some(min_y), Some(max_x), Some(max_y)) = (r.get(0), r.get(1), r.get(2), r.get(3)) {
-                    extent = Some(Bbox { min_x, min_y, max_x, max_y });
+                let r = sqlx::query(
+                    "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = ?",
+                )
+                .bind(t)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(StoreError::query("reading the layer extent"))?;
+                if let (Some(min_x), Some(min_y), Some(max_x), Some(max_y)) =
+                    (r.get(0), r.get(1), r.get(2), r.get(3))
+                {
+                    extent = Some(Bbox {
+                        min_x,
+                        min_y,
+                        max_x,
+                        max_y,
+                    });
                 }
             }
         }
@@ -185,7 +282,11 @@ impl SqliteLayerWrite {
         })
     }
 
-    async fn insert_chunk(&mut self, chunk: &[Feature], fids: &mut Vec<FeatureId>) -> Result<(), StoreError> {
+    async fn insert_chunk(
+        &mut self,
+        chunk: &[Feature],
+        fids: &mut Vec<FeatureId>,
+    ) -> Result<(), StoreError> {
         let mut values = Vec::with_capacity(chunk.len() * columns(self.layer).len());
         let first = self.next_fid;
         for (i, f) in chunk.iter().enumerate() {
@@ -228,9 +329,14 @@ impl SqliteLayerWrite {
             );
             let mut q = sqlx::query(&sql);
             for (fid, owner) in owners {
-                q = q.bind(fid).bind(owner.name.as_str()).bind(owner.national_id.as_str());
+                q = q
+                    .bind(fid)
+                    .bind(owner.name.as_str())
+                    .bind(owner.national_id.as_str());
             }
-            q.execute(&mut *self.tx).await.map_err(StoreError::query("recording parcel owners"))?;
+            q.execute(&mut *self.tx)
+                .await
+                .map_err(StoreError::query("recording parcel owners"))?;
         }
         fids.extend((0..chunk.len() as i64).map(|i| FeatureId(first + i)));
         self.next_fid += chunk.len() as i64;
@@ -248,7 +354,11 @@ impl LayerWrite for SqliteLayerWrite {
         let mut fids = Vec::with_capacity(features.len());
         for chunk in features.chunks(ROWS_PER_STATEMENT) {
             if let Some(f) = chunk.iter().find(|f| f.layer() != self.layer) {
-                return Err(StoreError::Conflict(format!("a {} feature cannot go into {}", f.layer(), self.layer)));
+                return Err(StoreError::Conflict(format!(
+                    "a {} feature cannot go into {}",
+                    f.layer(),
+                    self.layer
+                )));
             }
             self.insert_chunk(chunk, &mut fids).await?;
         }
@@ -279,6 +389,9 @@ impl LayerWrite for SqliteLayerWrite {
             .execute(&mut *self.tx)
             .await
             .map_err(StoreError::query("closing the import log"))?;
-        self.tx.commit().await.map_err(StoreError::query("committing"))
+        self.tx
+            .commit()
+            .await
+            .map_err(StoreError::query("committing"))
     }
 }
