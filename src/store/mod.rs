@@ -171,6 +171,13 @@ pub trait LayerWrite: Send {
     /// Adds features; returns their ids, in order.
     async fn insert(&mut self, features: &[Feature]) -> Result<Vec<FeatureId>, StoreError>;
 
+    /// End-dates a current feature of the layer at `at` (it stays in the register as history).
+    /// A feature that is not current is a `Conflict`.
+    async fn retire(&mut self, fid: FeatureId, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Records that `edge.parent` was retired into `edge.child` (parcels only).
+    async fn record_lineage(&mut self, edge: &LineageEdge) -> Result<(), StoreError>;
+
     /// Makes the whole write visible at once, and logs it with `counts`.
     async fn commit(self: Box<Self>, counts: WriteCounts) -> Result<(), StoreError>;
 }

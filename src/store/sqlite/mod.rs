@@ -8,10 +8,10 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Row, SqliteConnection};
 
 use super::{
     AsOf, LayerSummary, LayerWrite, LineageEdge, LineageKind, Store, StoreError, StoredFeature,
@@ -230,26 +230,4 @@ impl Store for SqliteStore {
             })
             .collect()
     }
-}
-
-/// Records a lineage edge inside an open transaction (used by the land workflows).
-pub async fn record_lineage(
-    conn: &mut SqliteConnection,
-    edge: &LineageEdge,
-) -> Result<(), StoreError> {
-    let kind = match edge.kind {
-        LineageKind::Split => "split",
-        LineageKind::Merge => "merge",
-        LineageKind::Update => "update",
-    };
-    sqlx::query("INSERT INTO parcel_lineage (parent_fid, child_fid, kind, request_id, recorded_at) VALUES (?, ?, ?, ?, ?)")
-        .bind(edge.parent.0)
-        .bind(edge.child.0)
-        .bind(kind)
-        .bind(&edge.request_id)
-        .bind(super::timestamp(edge.recorded_at))
-        .execute(conn)
-        .await
-        .map(|_| ())
-        .map_err(StoreError::query("recording lineage"))
 }

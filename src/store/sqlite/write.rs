@@ -7,13 +7,15 @@
 use std::collections::HashSet;
 
 use async_trait::async_trait;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use sqlx::{Row, Sqlite, Transaction};
 
 use super::gpkg_blob;
 use crate::domain::attributes::{Attributes, Owner};
 use crate::domain::{Bbox, Feature, FeatureId, LayerKind};
-use crate::store::{LayerWrite, StoreError, WriteCounts, WriteMode, timestamp};
+use crate::store::{
+    LayerWrite, LineageEdge, LineageKind, StoreError, WriteCounts, WriteMode, timestamp,
+};
 
 const ROWS_PER_STATEMENT: usize = 256;
 
@@ -363,6 +365,53 @@ impl LayerWrite for SqliteLayerWrite {
             self.insert_chunk(chunk, &mut fids).await?;
         }
         Ok(fids)
+    }
+
+    async fn retire(&mut self, fid: FeatureId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        let t = self.layer.id();
+        let done = sqlx::query(&format!(
+            "UPDATE {t} SET valid_to = ? WHERE fid = ? AND valid_to IS NULL"
+        ))
+        .bind(timestamp(at))
+        .bind(fid.0)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(StoreError::query(format!("retiring a feature of {t}")))?;
+        if done.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict(format!(
+                "{t} feature {} is not current: it cannot be retired",
+                fid.0
+            )))
+        }
+    }
+
+    async fn record_lineage(&mut self, edge: &LineageEdge) -> Result<(), StoreError> {
+        if self.layer != LayerKind::Parcels {
+            return Err(StoreError::Conflict(format!(
+                "lineage is kept for parcels, not {}",
+                self.layer
+            )));
+        }
+        let kind = match edge.kind {
+            LineageKind::Split => "split",
+            LineageKind::Merge => "merge",
+            LineageKind::Update => "update",
+        };
+        sqlx::query(
+            "INSERT INTO parcel_lineage (parent_fid, child_fid, kind, request_id, recorded_at) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(edge.parent.0)
+        .bind(edge.child.0)
+        .bind(kind)
+        .bind(&edge.request_id)
+        .bind(timestamp(edge.recorded_at))
+        .execute(&mut *self.tx)
+        .await
+        .map(|_| ())
+        .map_err(StoreError::query("recording lineage"))
     }
 
     async fn commit(mut self: Box<Self>, counts: WriteCounts) -> Result<(), StoreError> {
