@@ -12,6 +12,7 @@ use std::io::{BufReader, ErrorKind, Read};
 use std::path::{Path, PathBuf};
 
 use geo::Coord;
+use shapefile::dbase::encoding_rs::Encoding;
 use shapefile::{ReadableShape, Shape};
 
 use super::source::{
@@ -31,11 +32,13 @@ pub struct ShpSource {
     dbf: PathBuf,
     bytes: BytesRead,
     crs: Option<String>,
+    /// The `.dbf` text encoding when not UTF-8 (from the `.cpg`).
+    encoding: Option<&'static Encoding>,
 }
 
 impl ShpSource {
     /// Opens `path` (the `.shp`), checks its header, finds the `.dbf`, and reads the `.prj`
-    /// and `.cpg`. A `.cpg` naming an encoding other than UTF-8 is refused.
+    /// and `.cpg` (UTF-8 unless the `.cpg` names another encoding, such as Arabic Windows-1256).
     pub fn open(path: &Path, bytes: BytesRead) -> Result<Self, ReadError> {
         let mut shp = File::open(path).map_err(|e| io(path, e))?;
         shapefile::header::Header::read_from(&mut shp).map_err(|e| format_error(path, e))?;
@@ -45,8 +48,8 @@ impl ShpSource {
                 "the .dbf file that holds the attributes is missing beside it",
             )
         })?;
-        check_encoding(path)?;
-        Dbf::open(&dbf)?;
+        let encoding = text_encoding(path)?;
+        Dbf::open(&dbf, encoding)?;
         let crs = match sibling(path, "prj") {
             None => None,
             Some(prj) => {
@@ -70,6 +73,7 @@ impl ShpSource {
             dbf,
             bytes,
             crs,
+            encoding,
         })
     }
 }
@@ -97,10 +101,12 @@ fn sibling(path: &Path, ext: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// Refuses a `.cpg` naming an encoding other than UTF-8 (or ASCII, a subset of it).
-fn check_encoding(path: &Path) -> Result<(), ReadError> {
+/// The `.dbf` text encoding named by the `.cpg`: `None` for UTF-8 (or ASCII, or no `.cpg`), else
+/// the encoding, e.g. Windows-1256 for the `1256`, `ANSI 1256` or `CP1256` that Arabic ArcGIS
+/// installations write. An encoding that cannot be named is an error that says how to convert.
+fn text_encoding(path: &Path) -> Result<Option<&'static Encoding>, ReadError> {
     let Some(cpg) = sibling(path, "cpg") else {
-        return Ok(());
+        return Ok(None);
     };
     let raw = std::fs::read(&cpg).map_err(|e| io(&cpg, e))?;
     let name = String::from_utf8_lossy(&raw)
@@ -116,15 +122,27 @@ fn check_encoding(path: &Path) -> Result<(), ReadError> {
         key.as_str(),
         "" | "utf8" | "65001" | "ascii" | "usascii" | "20127"
     ) {
-        return Ok(());
+        return Ok(None);
     }
-    Err(ReadError::Unsupported(format!(
-        "{}: the .cpg says the attributes are encoded as {name:?}, which madinati cannot decode \
-         (it reads UTF-8 only); convert the shapefile first, e.g. \
-         `ogr2ogr -lco ENCODING=UTF-8 converted.shp {}`",
-        path.display(),
-        path.display()
-    )))
+    let digits: String = key.chars().filter(char::is_ascii_digit).collect();
+    let by_code = match digits.as_str() {
+        "" => None,
+        d if d.starts_with("8859") => {
+            Encoding::for_label(format!("iso-8859-{}", &d[4..]).as_bytes())
+        }
+        d => Encoding::for_label(format!("windows-{d}").as_bytes()),
+    };
+    let encoding = Encoding::for_label(name.as_bytes()).or(by_code);
+    match encoding {
+        Some(e) if e == shapefile::dbase::encoding_rs::UTF_8 => Ok(None),
+        Some(e) => Ok(Some(e)),
+        None => Err(ReadError::Unsupported(format!(
+            "{}: the .cpg says the attributes are encoded as {name:?}, which madinati does not \
+             know; convert the shapefile first, e.g. `ogr2ogr -lco ENCODING=UTF-8 converted.shp {}`",
+            path.display(),
+            path.display()
+        ))),
+    }
 }
 
 /// A shape as a raw geometry, rings as the file has them; `None` for a null shape.
@@ -212,7 +230,7 @@ impl FeatureSource for ShpSource {
         let header =
             shapefile::header::Header::read_from(&mut shp).map_err(|e| format_error(path, e))?;
         let end = u64::try_from(header.file_length).unwrap_or(0) * 2;
-        let mut dbf = Dbf::open(&dbf_path)?;
+        let mut dbf = Dbf::open(&dbf_path, self.encoding)?;
         let mut rows = dbf.rows();
         let mut pending = rows.next()?;
         let rest = |record: u64, message: &str| ReadItem::Unreadable {

@@ -55,17 +55,22 @@ pub(super) enum Next {
 
 impl Dbf {
     /// Opens the `.dbf` and reads its header and field list.
-    pub(super) fn open(path: &Path) -> Result<Dbf, ReadError> {
+    pub(super) fn open(
+        path: &Path,
+        encoding: Option<&'static shapefile::dbase::encoding_rs::Encoding>,
+    ) -> Result<Dbf, ReadError> {
         let at = Rc::new(Cell::new(0));
         let file = File::open(path).map_err(|e| io(path, e))?;
         let source = Tracked {
             inner: BufReader::new(file),
             at: at.clone(),
         };
-        let reader = dbase::ReaderBuilder::new()
-            .with_encoding(dbase::Unicode)
-            .build(source)
-            .map_err(|e| format_error(path, e))?;
+        let builder = dbase::ReaderBuilder::new();
+        let builder = match encoding {
+            Some(e) => builder.with_encoding(dbase::encoding::EncodingRs::from(e)),
+            None => builder.with_encoding(dbase::Unicode),
+        };
+        let reader = builder.build(source).map_err(|e| format_error(path, e))?;
         Ok(Dbf {
             reader,
             at,

@@ -110,7 +110,7 @@ fn points_with_typed_attributes_and_a_recognised_prj() {
 }
 
 #[test]
-fn unknown_prj_declares_nothing_and_cpg_must_be_utf8() {
+fn unknown_prj_declares_nothing_and_unknown_cpg_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_points(dir.path(), &["a"]);
     std::fs::write(
@@ -125,12 +125,19 @@ fn unknown_prj_declares_nothing_and_cpg_must_be_utf8() {
             .declared_crs(),
         None
     );
-    std::fs::write(path.with_extension("cpg"), "1256").unwrap();
+    for arabic in ["1256", "ANSI 1256", "CP1256", "windows-1256"] {
+        std::fs::write(path.with_extension("cpg"), arabic).unwrap();
+        assert!(
+            ShpSource::open(&path, BytesRead::default()).is_ok(),
+            "{arabic}"
+        );
+    }
+    std::fs::write(path.with_extension("cpg"), "KLINGON-9").unwrap();
     let Err(e) = ShpSource::open(&path, BytesRead::default()) else {
-        panic!("1256 accepted")
+        panic!("an unknown encoding was accepted")
     };
     assert!(
-        e.to_string().contains("\"1256\"") && e.to_string().contains("ENCODING=UTF-8"),
+        e.to_string().contains("\"KLINGON-9\"") && e.to_string().contains("ENCODING=UTF-8"),
         "{e}"
     );
 }
