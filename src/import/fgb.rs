@@ -50,18 +50,11 @@ impl FgbSource {
 }
 
 fn io(path: &Path, source: std::io::Error) -> ReadError {
-    ReadError::Io {
-        path: path.display().to_string(),
-        source,
-    }
+    ReadError::io(path, source)
 }
 
 fn format_error(path: &Path, e: impl std::fmt::Display) -> ReadError {
-    ReadError::Format {
-        path: path.display().to_string(),
-        format: "FlatGeobuf",
-        message: e.to_string(),
-    }
+    ReadError::format(path, "FlatGeobuf", e)
 }
 
 /// Collects properties as JSON values, keeping their types.

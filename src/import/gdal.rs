@@ -82,11 +82,7 @@ impl GdalSource {
 }
 
 fn format_error(path: &Path, e: impl std::fmt::Display) -> ReadError {
-    ReadError::Format {
-        path: path.display().to_string(),
-        format: "OGR",
-        message: e.to_string(),
-    }
+    ReadError::format(path, "OGR", e)
 }
 
 /// Opens a vector dataset read-only. (SQLite-based formats are safe: see `build.rs` for why the

@@ -115,11 +115,7 @@ impl GpkgSource {
 }
 
 fn format_error(path: &Path, e: impl std::fmt::Display) -> ReadError {
-    ReadError::Format {
-        path: path.display().to_string(),
-        format: "GeoPackage",
-        message: e.to_string(),
-    }
+    ReadError::format(path, "GeoPackage", e)
 }
 
 /// Runs `fut` to completion on a new thread with its own runtime, so that it may be called

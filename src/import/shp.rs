@@ -79,18 +79,11 @@ impl ShpSource {
 }
 
 fn io(path: &Path, source: std::io::Error) -> ReadError {
-    ReadError::Io {
-        path: path.display().to_string(),
-        source,
-    }
+    ReadError::io(path, source)
 }
 
 fn format_error(path: &Path, e: impl std::fmt::Display) -> ReadError {
-    ReadError::Format {
-        path: path.display().to_string(),
-        format: "Shapefile",
-        message: e.to_string(),
-    }
+    ReadError::format(path, "Shapefile", e)
 }
 
 /// The file beside `path` with extension `ext` (lower or upper case), if there is one.

@@ -75,6 +75,25 @@ pub enum ReadError {
     Unsupported(String),
 }
 
+impl ReadError {
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> ReadError {
+        ReadError::Io {
+            path: path.display().to_string(),
+            source,
+        }
+    }
+
+    /// `path` is not a readable file of `format`.
+    pub fn format(path: &Path, format: &'static str, e: impl std::fmt::Display) -> ReadError {
+        ReadError::Format {
+            path: path.display().to_string(),
+            format,
+            message: e.to_string(),
+        }
+    }
+}
+
 /// A byte counter shared between a reader and the progress bar.
 #[derive(Clone, Debug, Default)]
 pub struct BytesRead(Arc<AtomicU64>);
