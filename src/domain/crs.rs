@@ -2,7 +2,6 @@
 //! of coordinates to and from WGS 84 (EPSG:4326, longitude/latitude in degrees).
 //!
 //! This module is responsible for:
-//!
 //! * naming a CRS: [`Crs::parse`] understands `EPSG:<code>`, a bare code, the OGC
 //!   URN and URL forms, `CRS84`, and PROJ strings (`+proj=...`);
 //! * knowing the definitions of the CRSs met in the Eastern Province's data
