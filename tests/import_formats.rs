@@ -241,6 +241,30 @@ fn assert_districts(summary: &ImportSummary, features: &[StoredFeature], tol: f6
         assert_eq!(name, Some(ar.as_bytes()), "{id}: Arabic name");
         assert_eq!(d.name_en.as_deref(), Some(*en));
         assert_polygons(id, polys, &f.geometry().to_raw(), tol);
+        // Whatever winding the format uses (shapefiles and Esri wind outer rings clockwise),
+        // the geodesic area is that of the original.
+        let raw = RawGeometry::MultiPolygon(
+            polys
+                .iter()
+                .map(|p| {
+                    p.iter()
+                        .map(|r| r.iter().map(|&(x, y)| geo::Coord { x, y }).collect())
+                        .collect()
+                })
+                .collect(),
+        );
+        let want = madinati::domain::geodesy::area_m2(
+            &madinati::domain::ValidGeometry::new(
+                raw,
+                madinati::domain::GeometryShape::MultiPolygon,
+            )
+            .unwrap(),
+        );
+        assert!(
+            ((f.area_m2() - want) / want).abs() < 1e-6,
+            "{id}: area {} vs {want}",
+            f.area_m2()
+        );
     }
 }
 
@@ -415,6 +439,54 @@ async fn kml_through_gdal() {
     let kml = s.convert(&s.points, "points.kml", &["-f", "KML"]);
     let (summary, features) = s.import(&kml, LayerKind::ServicePoints, None, &[]).await;
     assert_points(&summary, &features, 0, 1e-9);
+}
+
+/// Esri JSON (an ArcGIS REST feature set, often named .json) is recognised and read through GDAL.
+#[cfg(feature = "gdal")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esri_json_through_gdal() {
+    let s = Sources::new();
+    let esri = s.dir.path().join("districts.json");
+    // As an ArcGIS REST query returns it (GDAL cannot write Esri JSON); outer ring clockwise.
+    let text = r#"{"displayFieldName":"name_ar","geometryType":"esriGeometryPolygon",
+      "spatialReference":{"wkid":4326},
+      "fields":[{"name":"id","type":"esriFieldTypeString"},{"name":"name_ar","type":"esriFieldTypeString"}],
+      "features":[{"attributes":{"id":"E1","name_ar":"حي الشاطئ"},
+        "geometry":{"rings":[[[50.1,26.4],[50.1,26.41],[50.11,26.41],[50.11,26.4],[50.1,26.4]]]}}]}"#;
+    std::fs::write(&esri, text).unwrap();
+    let (summary, features) = s.import(&esri, LayerKind::Districts, None, &[]).await;
+    assert_counts(&summary, 1, 0);
+    let f = find(&features, "E1");
+    let Attributes::District(d) = f.attributes() else {
+        panic!("not a district")
+    };
+    assert_eq!(d.name_ar.as_deref(), Some("حي الشاطئ"));
+    assert!(
+        (f.area_m2() - 1_108_000.0).abs() < 5_000.0,
+        "{}",
+        f.area_m2()
+    );
+}
+
+/// A FileGDB folder (written by GDAL's OpenFileGDB driver) read through GDAL, in UTM 39N.
+#[cfg(feature = "gdal")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn file_geodatabase_through_gdal() {
+    let s = Sources::new();
+    let args = [
+        "-f",
+        "OpenFileGDB",
+        "-t_srs",
+        "EPSG:32639",
+        "-nln",
+        "districts",
+        "-nlt",
+        "MULTIPOLYGON",
+    ];
+    let gdb = s.convert(&s.districts, "city.gdb", &args);
+    let (summary, features) = s.import(&gdb, LayerKind::Districts, None, &[]).await;
+    assert!(summary.crs.contains("32639"), "{}", summary.crs);
+    assert_districts(&summary, &features, 1e-7);
 }
 
 /// DXF keeps no attributes but the CAD layer name (here the English name), and no CRS.

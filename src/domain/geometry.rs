@@ -10,6 +10,7 @@ use std::fmt;
 
 use geo::algorithm::Validation;
 use geo::algorithm::validation::{InvalidMultiPolygon, InvalidPolygon};
+use geo::orient::{Direction, Orient};
 use geo::{BoundingRect, Coord, LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use serde::Serialize;
 
@@ -223,6 +224,8 @@ pub enum ValidGeometry {
 impl ValidGeometry {
     /// Validates `raw` (already in EPSG:4326) for a layer storing `shape`.
     ///
+    /// Polygons come out in canonical winding: exterior counter-clockwise, holes clockwise.
+    ///
     /// Checks, in order: not empty; finite and in range; a type the shape accepts; closed rings
     /// of at least four points; lines of two distinct points; OGC validity of each polygon, with
     /// the place of a self-intersection. Cost: O(n log n) in the number of vertices for valid
@@ -386,7 +389,10 @@ fn polygon(rings: Vec<Vec<Coord>>, number: usize) -> Result<Polygon, GeometryPro
     let exterior = lines.next().ok_or(GeometryProblem::Empty)?;
     let poly = Polygon::new(exterior, lines.collect());
     match poly.check_validation() {
-        Ok(()) => Ok(poly),
+        // Canonical winding (exterior counter-clockwise, holes clockwise, as OGC and RFC 7946
+        // say): shapefiles and Esri JSON wind the other way, and geodesic areas and vector
+        // tiles depend on it.
+        Ok(()) => Ok(poly.orient(Direction::Default)),
         Err(e) => Err(explain(&poly, number, e)),
     }
 }

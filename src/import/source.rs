@@ -179,7 +179,23 @@ pub fn open(
     source_layer: Option<&str>,
     bytes: BytesRead,
 ) -> Result<Box<dyn FeatureSource>, ReadError> {
-    let format = match format.or_else(|| Format::from_path(path)) {
+    let guessed = Format::from_path(path).map(|f| match f {
+        Format::Geojson if is_esri_json(path) => Format::Gdal,
+        other => other,
+    });
+    if format.is_none()
+        && guessed == Some(Format::Gdal)
+        && !cfg!(feature = "gdal")
+        && is_esri_json(path)
+    {
+        return Err(ReadError::Unsupported(format!(
+            "{} is Esri JSON, not GeoJSON: build madinati with --features gdal to read it, \
+             or convert it with `ogr2ogr -f GeoJSON out.geojson {}`",
+            path.display(),
+            path.display()
+        )));
+    }
+    let format = match format.or(guessed) {
         Some(f) => f,
         None if cfg!(feature = "gdal") => Format::Gdal,
         None => {
@@ -210,6 +226,18 @@ pub fn open(
             )));
         }
     })
+}
+
+/// Whether a `.json` file is Esri JSON (an ArcGIS feature set) rather than GeoJSON: its first
+/// bytes name a `geometryType` or `spatialReference` and no GeoJSON `"type"` of a feature.
+fn is_esri_json(path: &Path) -> bool {
+    let mut head = vec![0u8; 1 << 14];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
+        .unwrap_or(0);
+    let text = String::from_utf8_lossy(&head[..n]);
+    let esri = text.contains("\"geometryType\"") || text.contains("\"spatialReference\"");
+    esri && !text.contains("\"FeatureCollection\"") && !text.contains("\"Feature\"")
 }
 
 /// Shortens `s` to at most `max` characters for messages.

@@ -25,6 +25,29 @@ fn accepts_a_valid_square_and_promotes_to_multipolygon() {
 }
 
 #[test]
+fn clockwise_input_is_rewound_and_measures_the_same() {
+    let ccw =
+        ValidGeometry::new(RawGeometry::Polygon(vec![square()]), GeometryShape::Polygon).unwrap();
+    let mut cw_ring = square();
+    cw_ring.reverse();
+    let cw =
+        ValidGeometry::new(RawGeometry::Polygon(vec![cw_ring]), GeometryShape::Polygon).unwrap();
+    let (a, b) = (
+        crate::domain::geodesy::area_m2(&ccw),
+        crate::domain::geodesy::area_m2(&cw),
+    );
+    assert!(
+        (a - b).abs() < 1e-6 && a > 11_000.0 && a < 11_200.0,
+        "{a} vs {b}"
+    );
+    let ValidGeometry::Polygon(p) = cw else {
+        panic!()
+    };
+    use geo::Winding;
+    assert!(p.exterior().is_ccw());
+}
+
+#[test]
 fn rejects_a_bow_tie_and_says_where() {
     let bow = vec![
         coord! {x: 0.0, y: 0.0},
