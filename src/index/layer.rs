@@ -1,0 +1,266 @@
+//! One layer's index: an R-tree over the features' boxes (lon/lat degrees), a 3D R-tree of unit
+//! vectors for point layers (geodesic nearest-neighbour search), and the features by id.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use geo::{Coord, Intersects, Point, Rect};
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
+
+use super::ChangeSet;
+use super::sphere::unit_vector;
+use crate::domain::{Bbox, FeatureId, LayerKind, ValidGeometry};
+use crate::store::StoredFeature;
+
+/// A feature's box in the 2D tree.
+#[derive(Clone, Debug)]
+pub(super) struct Boxed {
+    pub feature: Arc<StoredFeature>,
+    envelope: AABB<[f64; 2]>,
+}
+
+impl PartialEq for Boxed {
+    fn eq(&self, o: &Self) -> bool {
+        self.feature.fid == o.feature.fid
+    }
+}
+
+impl RTreeObject for Boxed {
+    type Envelope = AABB<[f64; 2]>;
+    fn envelope(&self) -> Self::Envelope {
+        self.envelope
+    }
+}
+
+/// A point feature as a unit vector in the 3D tree.
+#[derive(Clone, Debug)]
+pub(super) struct OnSphere {
+    pub feature: Arc<StoredFeature>,
+    pub at: Coord,
+    v: [f64; 3],
+}
+
+impl PartialEq for OnSphere {
+    fn eq(&self, o: &Self) -> bool {
+        self.feature.fid == o.feature.fid
+    }
+}
+
+impl RTreeObject for OnSphere {
+    type Envelope = AABB<[f64; 3]>;
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_point(self.v)
+    }
+}
+
+impl PointDistance for OnSphere {
+    fn distance_2(&self, p: &[f64; 3]) -> f64 {
+        (0..3).map(|i| (self.v[i] - p[i]).powi(2)).sum()
+    }
+}
+
+fn touches_rect(g: &ValidGeometry, r: &Rect) -> bool {
+    match g {
+        ValidGeometry::Point(p) => p.intersects(r),
+        ValidGeometry::MultiLineString(m) => m.intersects(r),
+        ValidGeometry::Polygon(p) => p.intersects(r),
+        ValidGeometry::MultiPolygon(m) => m.intersects(r),
+    }
+}
+
+fn touches_point(g: &ValidGeometry, q: &Point) -> bool {
+    match g {
+        ValidGeometry::Point(p) => p == q,
+        ValidGeometry::MultiLineString(m) => m.intersects(q),
+        ValidGeometry::Polygon(p) => p.intersects(q),
+        ValidGeometry::MultiPolygon(m) => m.intersects(q),
+    }
+}
+
+fn boxed(f: &Arc<StoredFeature>) -> Boxed {
+    let b = f.feature.geometry().bbox();
+    Boxed {
+        feature: f.clone(),
+        envelope: AABB::from_corners([b.min_x, b.min_y], [b.max_x, b.max_y]),
+    }
+}
+
+fn on_sphere(f: &Arc<StoredFeature>) -> Option<OnSphere> {
+    match f.feature.geometry() {
+        ValidGeometry::Point(p) => Some(OnSphere {
+            feature: f.clone(),
+            at: p.0,
+            v: unit_vector(p.0),
+        }),
+        _ => None,
+    }
+}
+
+/// The index of one layer at one version.
+#[derive(Clone, Debug)]
+pub struct LayerIndex {
+    layer: LayerKind,
+    pub(super) boxes: RTree<Boxed>,
+    pub(super) points: RTree<OnSphere>,
+    by_fid: BTreeMap<FeatureId, Arc<StoredFeature>>,
+}
+
+impl LayerIndex {
+    /// Bulk-loads the index of `layer` (O(n log n)).
+    pub fn build(layer: LayerKind, features: Vec<StoredFeature>) -> LayerIndex {
+        let features: Vec<Arc<StoredFeature>> = features.into_iter().map(Arc::new).collect();
+        LayerIndex {
+            layer,
+            boxes: RTree::bulk_load(features.iter().map(boxed).collect()),
+            points: RTree::bulk_load(features.iter().filter_map(on_sphere).collect()),
+            by_fid: features.into_iter().map(|f| (f.fid, f)).collect(),
+        }
+    }
+
+    /// The next version of this layer with `changes` applied (this one is left as it was).
+    pub fn with_changes(&self, changes: ChangeSet) -> LayerIndex {
+        let mut next = self.clone();
+        let gone = changes
+            .removed
+            .iter()
+            .chain(changes.upserts.iter().map(|f| &f.fid));
+        for fid in gone {
+            if let Some(old) = next.by_fid.remove(fid) {
+                next.boxes.remove(&boxed(&old));
+                if let Some(p) = on_sphere(&old) {
+                    next.points.remove(&p);
+                }
+            }
+        }
+        for f in changes.upserts {
+            let f = Arc::new(f);
+            next.boxes.insert(boxed(&f));
+            if let Some(p) = on_sphere(&f) {
+                next.points.insert(p);
+            }
+            next.by_fid.insert(f.fid, f);
+        }
+        next
+    }
+
+    /// The layer indexed.
+    pub fn layer(&self) -> LayerKind {
+        self.layer
+    }
+
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.by_fid.len()
+    }
+
+    /// Whether the layer has no features.
+    pub fn is_empty(&self) -> bool {
+        self.by_fid.is_empty()
+    }
+
+    /// A feature by id.
+    pub fn get(&self, fid: FeatureId) -> Option<&Arc<StoredFeature>> {
+        self.by_fid.get(&fid)
+    }
+
+    /// Every feature in id order.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<StoredFeature>> {
+        self.by_fid.values()
+    }
+
+    /// Features from id `after` (exclusive) on, in id order (for paging).
+    pub fn iter_after(
+        &self,
+        after: Option<FeatureId>,
+    ) -> impl Iterator<Item = &Arc<StoredFeature>> {
+        let start = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
+        self.by_fid
+            .range((start, std::ops::Bound::Unbounded))
+            .map(|(_, f)| f)
+    }
+
+    /// The box around every feature, degrees; `None` when empty.
+    pub fn extent(&self) -> Option<Bbox> {
+        if self.is_empty() {
+            return None;
+        }
+        let e = self.boxes.root().envelope();
+        Some(Bbox {
+            min_x: e.lower()[0],
+            min_y: e.lower()[1],
+            max_x: e.upper()[0],
+            max_y: e.upper()[1],
+        })
+    }
+
+    /// Features whose geometry intersects the box (boundary included), in id order.
+    pub fn in_bbox(&self, b: &Bbox) -> Vec<&Arc<StoredFeature>> {
+        let env = AABB::from_corners([b.min_x, b.min_y], [b.max_x, b.max_y]);
+        let rect = Rect::new(
+            Coord {
+                x: b.min_x,
+                y: b.min_y,
+            },
+            Coord {
+                x: b.max_x,
+                y: b.max_y,
+            },
+        );
+        let mut out: Vec<&Arc<StoredFeature>> = self
+            .boxes
+            .locate_in_envelope_intersecting(&env)
+            .filter(|e| touches_rect(e.feature.feature.geometry(), &rect))
+            .map(|e| &e.feature)
+            .collect();
+        out.sort_by_key(|f| f.fid);
+        out
+    }
+
+    /// Features whose geometry contains or touches the point, in id order.
+    pub fn at_point(&self, c: Coord) -> Vec<&Arc<StoredFeature>> {
+        let p = Point(c);
+        let mut out: Vec<&Arc<StoredFeature>> = self
+            .boxes
+            .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
+            .filter(|e| touches_point(e.feature.feature.geometry(), &p))
+            .map(|e| &e.feature)
+            .collect();
+        out.sort_by_key(|f| f.fid);
+        out
+    }
+
+    /// Estimated heap bytes held: coordinates, attributes and tree entries.
+    pub fn heap_bytes(&self) -> usize {
+        let per_entry =
+            std::mem::size_of::<Boxed>() + std::mem::size_of::<Arc<StoredFeature>>() * 2 + 48;
+        self.by_fid
+            .values()
+            .map(|f| {
+                let g = f.feature.geometry();
+                let coords = match g {
+                    ValidGeometry::Point(_) => 1 + std::mem::size_of::<OnSphere>() / 16,
+                    ValidGeometry::MultiLineString(m) => m.0.iter().map(|l| l.0.len()).sum(),
+                    ValidGeometry::Polygon(p) => {
+                        p.exterior().0.len()
+                            + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
+                    }
+                    ValidGeometry::MultiPolygon(m) => {
+                        m.0.iter()
+                            .map(|p| {
+                                p.exterior().0.len()
+                                    + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
+                            })
+                            .sum()
+                    }
+                };
+                let extra: usize = f
+                    .feature
+                    .extra()
+                    .iter()
+                    .map(|(k, v)| k.len() + v.to_string().len() + 32)
+                    .sum();
+                std::mem::size_of::<StoredFeature>() + coords * 16 + extra + 96 + per_entry
+            })
+            .sum()
+    }
+}
