@@ -196,7 +196,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 .context(
                     "open the store (create one with `madinati import` or `madinati demo build`)",
                 )?;
-            serve(Arc::new(store), settings.listen).await?;
+            serve(Arc::new(store), &settings).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(a) => import_command(&settings, a).await,
@@ -214,19 +214,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Demo(a) => demo_command(a, settings.listen).await,
+        Command::Demo(a) => demo_command(a, &settings).await,
     }
 }
 
-async fn serve(store: Arc<dyn Store>, listen: SocketAddr) -> anyhow::Result<()> {
-    let app = Application::bind(
-        listen,
-        AppState {
-            store: store.clone(),
-        },
-    )
-    .await
-    .with_context(|| format!("listen on {listen}"))?;
+async fn serve(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<()> {
+    let listen = settings.listen;
+    let state = AppState::load(store.clone(), settings.categories.clone()).await?;
+    let app = Application::bind(listen, state)
+        .await
+        .with_context(|| format!("listen on {listen}"))?;
     tracing::info!(address = %app.local_addr()?, store = %store.location(), "madinati is serving");
     app.run().await?;
     Ok(())
@@ -300,7 +297,7 @@ async fn build_demo(
     Ok(store)
 }
 
-async fn demo_command(a: DemoArgs, listen: SocketAddr) -> anyhow::Result<ExitCode> {
+async fn demo_command(a: DemoArgs, settings: &Settings) -> anyhow::Result<ExitCode> {
     match a.action {
         Some(DemoAction::Build { size, out, seed }) => {
             build_demo(size, &out, seed).await?.close().await;
@@ -311,8 +308,11 @@ async fn demo_command(a: DemoArgs, listen: SocketAddr) -> anyhow::Result<ExitCod
             } else {
                 build_demo(DemoSize::City, &a.out, 1).await?
             };
-            println!("serving the demo city on http://{listen}/ (Ctrl-C to stop)");
-            serve(Arc::new(store), listen).await?;
+            println!(
+                "serving the demo city on http://{}/ (Ctrl-C to stop)",
+                settings.listen
+            );
+            serve(Arc::new(store), settings).await?;
         }
     }
     Ok(ExitCode::SUCCESS)

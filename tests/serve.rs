@@ -29,9 +29,10 @@ async fn get(app: axum::Router, uri: &str) -> (StatusCode, Value) {
 async fn health_ready_and_not_found_in_process() {
     let dir = tempfile::tempdir().unwrap();
     let store = fresh_store(dir.path()).await;
-    let app = router(AppState {
-        store: Arc::new(store.clone()),
-    });
+    let state = AppState::load(Arc::new(store.clone()), Default::default())
+        .await
+        .unwrap();
+    let app = router(state);
     let (s, body) = get(app.clone(), "/health").await;
     assert_eq!((s, body["status"].as_str()), (StatusCode::OK, Some("ok")));
     let (s, body) = get(app.clone(), "/ready").await;

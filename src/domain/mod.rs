@@ -12,6 +12,7 @@ pub mod geodesy;
 pub mod geometry;
 pub mod layer;
 pub mod opening_hours;
+pub mod public;
 pub mod wkb;
 
 pub use feature::{Feature, FeatureId, Lifespan, SourceId};

@@ -14,7 +14,9 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::store::Store;
+use crate::domain::category::CategoryRegistry;
+use crate::index::Index;
+use crate::store::{Store, StoreError};
 
 mod error;
 mod health;
@@ -24,7 +26,33 @@ pub use error::ApiError;
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
+    /// The truth: readiness checks and (later) writes.
     pub store: Arc<dyn Store>,
+    /// Every read is answered from here.
+    pub index: Arc<Index>,
+    /// Service categories with their Arabic and English labels.
+    pub categories: Arc<CategoryRegistry>,
+}
+
+impl AppState {
+    /// Loads the index from the store and builds the state (logs the load time and size).
+    pub async fn load(
+        store: Arc<dyn Store>,
+        categories: CategoryRegistry,
+    ) -> Result<AppState, StoreError> {
+        let (index, report) = Index::load(store.as_ref()).await?;
+        tracing::info!(
+            features = report.features,
+            seconds = report.elapsed.as_secs_f64(),
+            mebibytes = report.bytes as f64 / 1048576.0,
+            "index loaded"
+        );
+        Ok(AppState {
+            store,
+            index: Arc::new(index),
+            categories: Arc::new(categories),
+        })
+    }
 }
 
 /// The application's routes.

@@ -1,0 +1,259 @@
+//! The public view of a feature: the properties and geometry any public interface may show.
+//!
+//! Private fields (a parcel's owner) are not part of `Feature` reads at all; this is the one place
+//! that decides what a citizen, a GIS client or a tile sees, so every API serialises through it.
+
+use serde_json::{Map, Value, json};
+
+use super::Feature;
+use super::attributes::Attributes;
+use super::category::CategoryRegistry;
+use super::geometry::{RawGeometry, ValidGeometry};
+
+/// The names of the typed public properties of a layer's features, in output order.
+pub fn property_names(layer: super::LayerKind) -> &'static [&'static str] {
+    use super::LayerKind::*;
+    match layer {
+        Districts => &[
+            "source_id",
+            "name_ar",
+            "name_en",
+            "city",
+            "area_m2",
+            "valid_from",
+            "valid_to",
+        ],
+        Plans => &[
+            "source_id",
+            "plan_no",
+            "name",
+            "status",
+            "approved_on",
+            "area_m2",
+            "valid_from",
+            "valid_to",
+        ],
+        Streets => &[
+            "source_id",
+            "name_ar",
+            "name_en",
+            "width_m",
+            "length_m",
+            "valid_from",
+            "valid_to",
+        ],
+        Parcels => &[
+            "source_id",
+            "parcel_no",
+            "plan_no",
+            "block_no",
+            "district",
+            "land_use",
+            "deed_no",
+            "deed_date",
+            "official_area_m2",
+            "area_m2",
+            "valid_from",
+            "valid_to",
+        ],
+        ServicePoints => &[
+            "source_id",
+            "name_ar",
+            "name_en",
+            "category",
+            "category_ar",
+            "category_en",
+            "phone",
+            "opening_hours",
+            "district",
+            "valid_from",
+            "valid_to",
+        ],
+    }
+}
+
+fn opt<T: Into<Value>>(v: Option<T>) -> Value {
+    v.map_or(Value::Null, Into::into)
+}
+
+/// The public properties: typed attributes first (nulls included, so every feature of a layer has
+/// the same keys), then the source's other properties that do not clash with them.
+pub fn properties(f: &Feature, categories: &CategoryRegistry) -> Map<String, Value> {
+    let mut m = Map::new();
+    m.insert(
+        "source_id".into(),
+        opt(f.source_id().map(|s| s.to_string())),
+    );
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    match f.attributes() {
+        Attributes::District(d) => {
+            m.insert("name_ar".into(), opt(d.name_ar.clone()));
+            m.insert("name_en".into(), opt(d.name_en.clone()));
+            m.insert("city".into(), opt(d.city.clone()));
+            m.insert("area_m2".into(), json!(round(f.area_m2())));
+        }
+        Attributes::Plan(p) => {
+            m.insert("plan_no".into(), json!(p.plan_no.as_str()));
+            m.insert("name".into(), opt(p.name.clone()));
+            m.insert("status".into(), json!(p.status.code()));
+            m.insert(
+                "approved_on".into(),
+                opt(p.approved_on.map(|d| d.to_string())),
+            );
+            m.insert("area_m2".into(), json!(round(f.area_m2())));
+        }
+        Attributes::Street(s) => {
+            m.insert("name_ar".into(), opt(s.name_ar.clone()));
+            m.insert("name_en".into(), opt(s.name_en.clone()));
+            m.insert("width_m".into(), opt(s.width_m));
+            m.insert("length_m".into(), json!(round(f.length_m())));
+        }
+        Attributes::Parcel(p) => {
+            m.insert("parcel_no".into(), json!(p.parcel_no.as_str()));
+            m.insert(
+                "plan_no".into(),
+                opt(p.plan_no.as_ref().map(|v| v.to_string())),
+            );
+            m.insert(
+                "block_no".into(),
+                opt(p.block_no.as_ref().map(|v| v.to_string())),
+            );
+            m.insert("district".into(), opt(p.district.clone()));
+            m.insert("land_use".into(), opt(p.land_use.map(|v| v.code())));
+            m.insert("deed_no".into(), opt(p.deed_no.clone()));
+            m.insert("deed_date".into(), opt(p.deed_date.map(|d| d.to_string())));
+            m.insert("official_area_m2".into(), opt(p.official_area_m2));
+            m.insert("area_m2".into(), json!(round(f.area_m2())));
+        }
+        Attributes::ServicePoint(s) => {
+            m.insert("name_ar".into(), opt(s.name_ar.clone()));
+            m.insert("name_en".into(), opt(s.name_en.clone()));
+            m.insert("category".into(), json!(s.category.as_str()));
+            let label = categories.get(&s.category);
+            m.insert("category_ar".into(), opt(label.map(|c| c.label_ar.clone())));
+            m.insert("category_en".into(), opt(label.map(|c| c.label_en.clone())));
+            m.insert("phone".into(), opt(s.phone.clone()));
+            m.insert(
+                "opening_hours".into(),
+                opt(s.opening_hours.as_ref().map(|h| h.to_string())),
+            );
+            m.insert("district".into(), opt(s.district.clone()));
+        }
+    }
+    let life = f.lifespan();
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        opt(t.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()))
+    };
+    m.insert("valid_from".into(), time(life.valid_from));
+    m.insert("valid_to".into(), time(life.valid_to));
+    for (k, v) in f.extra() {
+        if !m.contains_key(k) {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    m
+}
+
+/// A geometry as a GeoJSON geometry object (EPSG:4326 lon/lat).
+pub fn geometry(g: &ValidGeometry) -> Value {
+    geometry_of(&g.to_raw())
+}
+
+/// A raw geometry as GeoJSON (used after reprojection to another CRS, too).
+pub fn geometry_of(raw: &RawGeometry) -> Value {
+    fn pos(c: &geo::Coord) -> Value {
+        json!([c.x, c.y])
+    }
+    fn line(l: &[geo::Coord]) -> Value {
+        Value::Array(l.iter().map(pos).collect())
+    }
+    fn rings(r: &[Vec<geo::Coord>]) -> Value {
+        Value::Array(r.iter().map(|l| line(l)).collect())
+    }
+    match raw {
+        RawGeometry::Point(c) => json!({"type": "Point", "coordinates": pos(c)}),
+        RawGeometry::MultiPoint(cs) => json!({"type": "MultiPoint", "coordinates": line(cs)}),
+        RawGeometry::LineString(l) => json!({"type": "LineString", "coordinates": line(l)}),
+        RawGeometry::MultiLineString(ls) => {
+            json!({"type": "MultiLineString", "coordinates": rings(ls)})
+        }
+        RawGeometry::Polygon(r) => json!({"type": "Polygon", "coordinates": rings(r)}),
+        RawGeometry::MultiPolygon(ps) => {
+            json!({"type": "MultiPolygon", "coordinates": Value::Array(ps.iter().map(|p| rings(p)).collect())})
+        }
+        RawGeometry::GeometryCollection(gs) => {
+            json!({"type": "GeometryCollection", "geometries": gs.iter().map(geometry_of).collect::<Vec<_>>()})
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::domain::attributes::{PropertyTaker, parse_attributes};
+    use crate::domain::{LayerKind, Lifespan};
+
+    fn feature(layer: LayerKind, props: Value, raw: RawGeometry) -> Feature {
+        let mut props = props.as_object().cloned().unwrap_or_default();
+        let registry = CategoryRegistry::default();
+        let none = HashMap::new();
+        let attrs =
+            parse_attributes(&mut PropertyTaker::new(layer, &mut props, &none), &registry).unwrap();
+        let g = ValidGeometry::new(raw, layer.shape()).unwrap();
+        Feature::new(None, g, attrs, props, Lifespan::default()).unwrap()
+    }
+
+    #[test]
+    fn typed_properties_come_first_and_extras_cannot_override_them() {
+        let registry = CategoryRegistry::default();
+        let f = feature(
+            LayerKind::ServicePoints,
+            json!({"name_ar": "صيدلية النهدي", "category": "صيدلية", "brand": "Nahdi"}),
+            RawGeometry::Point(geo::Coord { x: 50.1, y: 26.4 }),
+        );
+        let p = properties(&f, &registry);
+        let keys: Vec<&str> = p.keys().map(String::as_str).collect();
+        assert_eq!(
+            &keys[..property_names(LayerKind::ServicePoints).len()],
+            property_names(LayerKind::ServicePoints)
+        );
+        assert_eq!(p["category"], "pharmacy");
+        assert_eq!(p["category_ar"], "صيدلية");
+        assert_eq!(p["brand"], "Nahdi");
+        assert_eq!(
+            geometry(f.geometry()),
+            json!({"type": "Point", "coordinates": [50.1, 26.4]})
+        );
+    }
+
+    #[test]
+    fn parcel_owners_never_appear() {
+        let registry = CategoryRegistry::default();
+        let ring = vec![
+            geo::Coord { x: 50.1, y: 26.4 },
+            geo::Coord {
+                x: 50.1003,
+                y: 26.4,
+            },
+            geo::Coord {
+                x: 50.1003,
+                y: 26.4003,
+            },
+            geo::Coord { x: 50.1, y: 26.4 },
+        ];
+        let f = feature(
+            LayerKind::Parcels,
+            json!({"parcel_no": "7", "owner_name": "سعد", "owner_id": "1012345678"}),
+            RawGeometry::Polygon(vec![ring]),
+        );
+        let text = serde_json::to_string(&properties(&f, &registry)).unwrap();
+        assert!(
+            !text.contains("1012345678") && !text.contains("سعد") && !text.contains("owner"),
+            "{text}"
+        );
+    }
+}
