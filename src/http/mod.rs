@@ -20,6 +20,8 @@ use crate::store::{Store, StoreError};
 
 mod error;
 mod health;
+mod params;
+mod places;
 
 pub use error::ApiError;
 
@@ -60,6 +62,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .merge(places::routes())
         .fallback(error::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())
