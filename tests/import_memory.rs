@@ -80,9 +80,9 @@ fn peak_memory_does_not_grow_with_the_file() {
         "peak memory grew by {growth} KiB for {} more bytes of input",
         big_bytes - small_bytes
     );
-    // And it grows far less than the input: under a third of the extra bytes.
+    // And it grows far less than the input: under half the extra bytes (the cache is bounded).
     assert!(
-        growth * 1024 * 3 < big_bytes - small_bytes,
+        growth * 1024 * 2 < big_bytes - small_bytes,
         "peak memory grew by {growth} KiB for {} more bytes of input",
         big_bytes - small_bytes
     );
