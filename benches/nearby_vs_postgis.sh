@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Side by side, in one run, on the same data: madinati over HTTP (wrk) against PostGIS (pgbench),
+# for the nearest 10 service points from random places and for parcels in random small boxes.
+# Prints both throughputs and the ratio, plus madinati's index load time and memory.
+#
+#   benches/nearby_vs_postgis.sh [STORE.gpkg]     (default: builds the province demo)
+#
+# Environment: DURATION (seconds per run, default 20), CONNECTIONS (default 16).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${DURATION:-20}
+conns=${CONNECTIONS:-16}
+command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 1; }; }
+command -v pgbench >/dev/null || { echo "pgbench is needed (postgresql-15)"; exit 1; }
+command -v ogr2ogr >/dev/null || { echo "ogr2ogr is needed (gdal-bin)"; exit 1; }
+pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect 15 main start
+cargo build --release --quiet
+bin=target/release/madinati
+work=$(mktemp -d)
+server=""
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+store=${1:-}
+if [ -z "$store" ]; then
+  store=$work/province.gpkg
+  echo "building the province demo..."
+  "$bin" demo build --size province --out "$store" >/dev/null
+fi
+psql_() { psql -h 127.0.0.1 -U postgres -d test -X -q -At -v ON_ERROR_STOP=1 "$@"; }
+psql_ -c "CREATE EXTENSION IF NOT EXISTS postgis"
+echo "loading the same data into PostGIS..."
+for layer in service_points parcels; do
+  ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 user=postgres dbname=test" "$store" "$layer" \
+    -nln "bench_$layer" -overwrite -lco GEOMETRY_NAME=geom -lco FID=fid -preserve_fid -lco SPATIAL_INDEX=GIST
+done
+psql_ -c "CREATE INDEX IF NOT EXISTS bench_service_points_geog ON bench_service_points USING gist ((geom::geography)); ANALYZE bench_service_points; ANALYZE bench_parcels;"
+points=$(psql_ -c "SELECT count(*) FROM bench_service_points")
+parcels=$(psql_ -c "SELECT count(*) FROM bench_parcels")
+
+port=18080
+"$bin" serve --store "$store" --listen 127.0.0.1:$port 2>"$work/serve.log" &
+server=$!
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.5; done
+loaded=$(grep -o 'index loaded.*' "$work/serve.log" | head -1 || true)
+rss=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
+
+# Random places around Dammam-Khobar (where the demo is dense); boxes of about 300 m.
+cat > "$work/nearby.lua" <<'LUA'
+math.randomseed(1)
+request = function()
+  local lon = 49.95 + math.random() * 0.3
+  local lat = 26.2 + math.random() * 0.3
+  return wrk.format("GET", string.format("/api/nearby?lon=%.6f&lat=%.6f&limit=10", lon, lat))
+end
+LUA
+cat > "$work/bbox.lua" <<'LUA'
+math.randomseed(2)
+request = function()
+  local lon = 49.95 + math.random() * 0.3
+  local lat = 26.2 + math.random() * 0.3
+  return wrk.format("GET", string.format("/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100", lon, lat, lon + 0.003, lat + 0.003))
+end
+LUA
+cat > "$work/knn.sql" <<'SQL'
+\set x random(0, 1000000)
+\set y random(0, 1000000)
+SELECT fid, ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint(49.95 + :x * 0.0000003, 26.2 + :y * 0.0000003), 4326)::geography) AS d
+FROM bench_service_points
+ORDER BY geom::geography <-> ST_SetSRID(ST_MakePoint(49.95 + :x * 0.0000003, 26.2 + :y * 0.0000003), 4326)::geography
+LIMIT 10;
+SQL
+cat > "$work/bbox.sql" <<'SQL'
+\set x random(0, 1000000)
+\set y random(0, 1000000)
+SELECT fid, parcel_no, plan_no, block_no, land_use, ST_AsGeoJSON(geom)
+FROM bench_parcels
+WHERE ST_Intersects(geom, ST_MakeEnvelope(49.95 + :x * 0.0000003, 26.2 + :y * 0.0000003, 49.953 + :x * 0.0000003, 26.203 + :y * 0.0000003, 4326))
+ORDER BY fid LIMIT 100;
+SQL
+
+rate_wrk() { wrk -t2 -c"$conns" -d"${duration}s" -s "$1" "http://127.0.0.1:$port" | awk '/Requests\/sec/ {print $2}'; }
+rate_pg() { pgbench -h 127.0.0.1 -U postgres -n -c "$conns" -j 2 -T "$duration" -f "$1" test 2>/dev/null | awk '/^tps/ {print $3; exit}'; }
+
+echo
+echo "data: $points service points, $parcels parcels; madinati $loaded; RSS $((rss / 1024)) MiB"
+m_knn=$(rate_wrk "$work/nearby.lua"); p_knn=$(rate_pg "$work/knn.sql")
+printf '%-58s %10.0f req/s\n' "madinati GET /api/nearby (k=10, HTTP, JSON)" "$m_knn"
+printf '%-58s %10.0f tps\n' "PostGIS KNN <-> geography + ST_Distance (pgbench)" "$p_knn"
+printf 'ratio nearby: %.1fx\n\n' "$(echo "$m_knn / $p_knn" | bc -l)"
+if curl -sf "http://127.0.0.1:$port/collections/parcels/items?limit=1" >/dev/null; then
+  m_box=$(rate_wrk "$work/bbox.lua"); p_box=$(rate_pg "$work/bbox.sql")
+  printf '%-58s %10.0f req/s\n' "madinati GET /collections/parcels/items?bbox (300 m)" "$m_box"
+  printf '%-58s %10.0f tps\n' "PostGIS ST_Intersects + ST_AsGeoJSON (pgbench)" "$p_box"
+  printf 'ratio bbox: %.1fx\n' "$(echo "$m_box / $p_box" | bc -l)"
+else
+  echo "(no /collections/parcels/items on this build: bbox comparison skipped)"
+fi
+psql_ -c "DROP TABLE bench_service_points; DROP TABLE bench_parcels;"
