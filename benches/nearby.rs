@@ -12,7 +12,9 @@ use geo::Coord;
 use madinati::demo::{self, DemoSize};
 use madinati::domain::attributes::{Attributes, ServicePoint};
 use madinati::domain::category::CategoryCode;
-use madinati::domain::{Feature, FeatureId, GeometryShape, LayerKind, Lifespan, RawGeometry, ValidGeometry};
+use madinati::domain::{
+    Feature, FeatureId, GeometryShape, LayerKind, Lifespan, RawGeometry, ValidGeometry,
+};
 use madinati::index::{Index, NearbyQuery};
 use madinati::store::{SqliteStore, StoredFeature};
 
@@ -44,9 +46,17 @@ fn run(name: &str, index: &Index, bbox: (f64, f64, f64, f64), category: Option<&
     let mut rng = Rng(7);
     let mut times = Vec::with_capacity(20_000);
     for i in 0..21_000 {
-        let at = Coord { x: bbox.0 + rng.next() * (bbox.2 - bbox.0), y: bbox.1 + rng.next() * (bbox.3 - bbox.1) };
+        let at = Coord {
+            x: bbox.0 + rng.next() * (bbox.2 - bbox.0),
+            y: bbox.1 + rng.next() * (bbox.3 - bbox.1),
+        };
         let t = Instant::now();
-        let found = layer.nearest_points(&NearbyQuery { at, limit: 10, radius_m: None, filter: &filter });
+        let found = layer.nearest_points(&NearbyQuery {
+            at,
+            limit: 10,
+            radius_m: None,
+            filter: &filter,
+        });
         let dt = t.elapsed();
         assert!(!found.is_empty());
         if i >= 1_000 {
@@ -65,11 +75,23 @@ fn run(name: &str, index: &Index, bbox: (f64, f64, f64, f64), category: Option<&
 
 fn synthetic(n: usize) -> Vec<StoredFeature> {
     let mut rng = Rng(42);
-    let cats = ["grocery", "pharmacy", "mosque", "bakery", "clinic", "gas_cylinders", "water_seller"];
+    let cats = [
+        "grocery",
+        "pharmacy",
+        "mosque",
+        "bakery",
+        "clinic",
+        "gas_cylinders",
+        "water_seller",
+    ];
     (0..n)
         .map(|i| {
-            let at = Coord { x: 48.5 + rng.next() * 3.0, y: 24.5 + rng.next() * 3.5 };
-            let g = ValidGeometry::new(RawGeometry::Point(at), GeometryShape::Point).expect("valid point");
+            let at = Coord {
+                x: 48.5 + rng.next() * 3.0,
+                y: 24.5 + rng.next() * 3.5,
+            };
+            let g = ValidGeometry::new(RawGeometry::Point(at), GeometryShape::Point)
+                .expect("valid point");
             let attrs = Attributes::ServicePoint(ServicePoint {
                 name_ar: Some(format!("نقطة {i}")),
                 name_en: None,
@@ -78,8 +100,12 @@ fn synthetic(n: usize) -> Vec<StoredFeature> {
                 opening_hours: None,
                 district: None,
             });
-            let feature = Feature::new(None, g, attrs, Default::default(), Lifespan::default()).expect("feature");
-            StoredFeature { fid: FeatureId(i as i64 + 1), feature }
+            let feature = Feature::new(None, g, attrs, Default::default(), Lifespan::default())
+                .expect("feature");
+            StoredFeature {
+                fid: FeatureId(i as i64 + 1),
+                feature,
+            }
         })
         .collect()
 }
@@ -88,13 +114,17 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let arg = std::env::args().skip(1).find(|a| a.ends_with(".gpkg"));
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = arg.map(std::path::PathBuf::from).unwrap_or_else(|| dir.path().join("province.gpkg"));
+    let path = arg
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("province.gpkg"));
     let (index, report) = runtime.block_on(async {
         let exists = path.exists();
         let store = SqliteStore::open(&path, !exists).await.expect("store");
         if !exists {
             println!("building the province demo into {} ...", path.display());
-            demo::build(&store, DemoSize::Province, 1, &mut |_, _, _| {}).await.expect("demo");
+            demo::build(&store, DemoSize::Province, 1, &mut |_, _, _| {})
+                .await
+                .expect("demo");
         }
         Index::load(&store).await.expect("index")
     });
@@ -107,15 +137,46 @@ fn main() {
         report.bytes as f64 / report.features.max(1) as f64
     );
     // Around Dammam-Khobar-Dhahran, where the demo province's cities are dense, and the whole province.
-    run("province demo, Dammam area, any category", &index, (49.95, 26.2, 50.25, 26.5), None);
-    run("province demo, Dammam area, pharmacies only", &index, (49.95, 26.2, 50.25, 26.5), Some("pharmacy"));
-    run("province demo, whole province, any category", &index, (48.5, 24.5, 51.5, 28.0), None);
+    run(
+        "province demo, Dammam area, any category",
+        &index,
+        (49.95, 26.2, 50.25, 26.5),
+        None,
+    );
+    run(
+        "province demo, Dammam area, pharmacies only",
+        &index,
+        (49.95, 26.2, 50.25, 26.5),
+        Some("pharmacy"),
+    );
+    run(
+        "province demo, whole province, any category",
+        &index,
+        (48.5, 24.5, 51.5, 28.0),
+        None,
+    );
     drop(index);
 
     let t = Instant::now();
-    let million = Index::from_features(HashMap::from([(LayerKind::ServicePoints, synthetic(1_000_000))]));
-    println!("synthetic 1,000,000 points indexed in {:.1} s", t.elapsed().as_secs_f64());
+    let million = Index::from_features(HashMap::from([(
+        LayerKind::ServicePoints,
+        synthetic(1_000_000),
+    )]));
+    println!(
+        "synthetic 1,000,000 points indexed in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
     let million = Arc::new(million);
-    run("1,000,000 synthetic points, any category", &million, (48.5, 24.5, 51.5, 28.0), None);
-    run("1,000,000 synthetic points, pharmacies only (1 in 7)", &million, (48.5, 24.5, 51.5, 28.0), Some("pharmacy"));
+    run(
+        "1,000,000 synthetic points, any category",
+        &million,
+        (48.5, 24.5, 51.5, 28.0),
+        None,
+    );
+    run(
+        "1,000,000 synthetic points, pharmacies only (1 in 7)",
+        &million,
+        (48.5, 24.5, 51.5, 28.0),
+        Some("pharmacy"),
+    );
 }
