@@ -10,4 +10,6 @@ pub mod domain;
 pub mod http;
 pub mod import;
 pub mod index;
+pub mod ogc;
+pub mod search;
 pub mod store;

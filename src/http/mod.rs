@@ -20,8 +20,10 @@ use crate::store::{Store, StoreError};
 
 mod error;
 mod health;
+mod ogc;
 mod params;
 mod places;
+mod search;
 
 pub use error::ApiError;
 
@@ -63,6 +65,8 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .merge(places::routes())
+        .merge(search::routes())
+        .merge(ogc::routes())
         .fallback(error::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())

@@ -1,0 +1,236 @@
+//! OGC API – Features over HTTP: the routes, the server's URL for links (from `Host`, or
+//! `X-Forwarded-Host`/`X-Forwarded-Proto` behind a proxy), media types and the `Content-Crs`
+//! header. Everything else is `crate::ogc`; work that reads many features runs on the blocking
+//! pool so a large filter never stalls other requests.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::{ApiError, AppState};
+use crate::domain::FeatureId;
+use crate::ogc::params::{ItemsRequest, item_crs};
+use crate::ogc::query::Query;
+use crate::ogc::{
+    GEOJSON, JSON, OPENAPI, OgcError, SCHEMA, collection, documents, items, openapi, queryables,
+    title,
+};
+
+/// The OGC API routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(landing))
+        .route("/conformance", get(conformance))
+        .route("/api", get(api))
+        .route("/collections", get(collections))
+        .route("/collections/{id}", get(describe))
+        .route("/collections/{id}/items", get(features))
+        .route("/collections/{id}/items/{fid}", get(feature))
+        .route("/collections/{id}/queryables", get(queryables_of))
+}
+
+impl From<OgcError> for ApiError {
+    fn from(e: OgcError) -> ApiError {
+        match e {
+            OgcError::BadRequest(m) => ApiError::BadRequest(m),
+            OgcError::NotFound(m) => ApiError::NotFound(m),
+        }
+    }
+}
+
+/// The server's URL as the client reached it, without a trailing slash ("" when unknown, and
+/// links are then relative to the root).
+fn base_url(headers: &HeaderMap) -> String {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let host = text("x-forwarded-host")
+        .and_then(|h| h.split(',').next())
+        .or_else(|| text(header::HOST.as_str()))
+        .map(str::trim)
+        .filter(|h| !h.is_empty() && !h.contains(['/', ' ', '"', '\\']));
+    let proto = match text("x-forwarded-proto").map(str::trim) {
+        Some("https") => "https",
+        _ => "http",
+    };
+    host.map_or(String::new(), |h| format!("{proto}://{h}"))
+}
+
+fn respond_bytes(
+    media: &'static str,
+    bytes: Vec<u8>,
+    crs: Option<&'static str>,
+) -> Result<Response, ApiError> {
+    let mut res = Response::new(Body::from(bytes));
+    *res.status_mut() = StatusCode::OK;
+    res.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+    if let Some(uri) = crs {
+        let value = HeaderValue::from_str(&format!("<{uri}>"))
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        res.headers_mut().insert("content-crs", value);
+    }
+    Ok(res)
+}
+
+fn respond(
+    media: &'static str,
+    body: &Value,
+    crs: Option<&'static str>,
+) -> Result<Response, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(|e| ApiError::Internal(e.to_string()))?;
+    respond_bytes(media, bytes, crs)
+}
+
+/// Runs `work` on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, OgcError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::Internal(format!("an OGC API task failed: {e}")))?
+        .map_err(ApiError::from)
+}
+
+fn no_parameters(raw: Option<&str>) -> Result<(), ApiError> {
+    Query::parse(raw)?.only(|_| false, "no query parameters")?;
+    Ok(())
+}
+
+async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    no_parameters(raw.as_deref())?;
+    respond(JSON, &documents::landing(&base_url(&headers)), None)
+}
+
+async fn conformance(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    no_parameters(raw.as_deref())?;
+    respond(JSON, &documents::conformance(), None)
+}
+
+async fn api(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_parameters(raw.as_deref())?;
+    let base = base_url(&headers);
+    let doc = blocking(move || {
+        let snapshot = state.index.snapshot();
+        Ok(openapi::document(&snapshot, &base, &state.categories))
+    })
+    .await?;
+    respond(OPENAPI, &doc, None)
+}
+
+async fn collections(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    no_parameters(raw.as_deref())?;
+    let base = base_url(&headers);
+    let doc = blocking(move || Ok(documents::collections(&state.index.snapshot(), &base))).await?;
+    respond(JSON, &doc, None)
+}
+
+async fn describe(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let layer = collection(&id)?;
+    no_parameters(raw.as_deref())?;
+    let base = base_url(&headers);
+    let doc = blocking(move || {
+        Ok(documents::collection(
+            state.index.snapshot().layer(layer),
+            &base,
+        ))
+    })
+    .await?;
+    respond(JSON, &doc, None)
+}
+
+async fn features(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let layer = collection(&id)?;
+    let base = base_url(&headers);
+    let (bytes, crs) = blocking(move || {
+        let snapshot = state.index.snapshot();
+        let index = snapshot.layer(layer);
+        let req = ItemsRequest::parse(index, &Query::parse(raw.as_deref())?)?;
+        let page = items::select(index, &req, &state.categories, snapshot.version);
+        let doc = items::collection_json(layer, &page, &req, &base, &state.categories)?;
+        let bytes = serde_json::to_vec(&doc)
+            .map_err(|e| OgcError::bad(format!("the page cannot be written: {e}")))?;
+        Ok((bytes, req.crs.uri()))
+    })
+    .await?;
+    respond_bytes(GEOJSON, bytes, Some(crs))
+}
+
+async fn feature(
+    State(state): State<AppState>,
+    Path((id, fid)): Path<(String, String)>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let layer = collection(&id)?;
+    let crs = item_crs(&Query::parse(raw.as_deref())?)?;
+    let missing = || {
+        ApiError::NotFound(format!(
+            "no feature {fid:?} in {id}; feature ids are the id members of /collections/{id}/items"
+        ))
+    };
+    let n: i64 = fid.trim().parse().map_err(|_| missing())?;
+    let snapshot = state.index.snapshot();
+    let f = snapshot
+        .layer(layer)
+        .get(FeatureId(n))
+        .ok_or_else(missing)?;
+    let mut doc = items::feature_json(f, &crs, &state.categories)?;
+    let base = base_url(&headers);
+    doc["links"] = json!([
+        {"href": format!("{base}/collections/{id}/items/{n}"), "rel": "self", "type": GEOJSON, "title": "this feature"},
+        {"href": format!("{base}/collections/{id}"), "rel": "collection", "type": JSON, "title": title(layer)},
+    ]);
+    respond(GEOJSON, &doc, Some(crs.uri()))
+}
+
+async fn queryables_of(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, ApiError> {
+    let layer = collection(&id)?;
+    no_parameters(raw.as_deref())?;
+    let accept = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    // JSON Schema's own type unless the client asks for plain JSON only.
+    let media = if accept.contains(JSON) && !accept.contains(SCHEMA) {
+        JSON
+    } else {
+        SCHEMA
+    };
+    let base = base_url(&headers);
+    let doc = blocking(move || {
+        let snapshot = state.index.snapshot();
+        Ok(queryables::queryables(
+            snapshot.layer(layer),
+            &base,
+            &state.categories,
+        ))
+    })
+    .await?;
+    respond(media, &doc, None)
+}

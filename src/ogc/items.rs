@@ -1,0 +1,182 @@
+//! Selecting and paging features of a collection, and writing them as GeoJSON.
+//!
+//! Candidates come from the R-tree when there is a box (`bbox`, or the literal of a spatial
+//! filter) and from the id-ordered map otherwise; every candidate is checked against the
+//! request's predicates, so `numberMatched` counts the whole filtered set. Pages are cut in id
+//! order by `paging` (cursors, not offsets: stable under concurrent changes, and linear to page
+//! through).
+
+use std::sync::Arc;
+
+use geo::Intersects;
+use serde_json::{Map, Value, json};
+
+use super::paging::{Candidates, Page, Position, cut};
+use super::params::ItemsRequest;
+use super::{GEOJSON, JSON, OgcError, crs::OgcCrs, title};
+use crate::domain::category::CategoryRegistry;
+use crate::domain::public;
+use crate::domain::{FeatureId, LayerKind, ValidGeometry};
+use crate::index::LayerIndex;
+use crate::store::StoredFeature;
+
+fn outline_hits(p: &geo::Polygon, g: &ValidGeometry) -> bool {
+    match g {
+        ValidGeometry::Point(x) => p.intersects(x),
+        ValidGeometry::MultiLineString(x) => p.intersects(x),
+        ValidGeometry::Polygon(x) => p.intersects(x),
+        ValidGeometry::MultiPolygon(x) => p.intersects(x),
+    }
+}
+
+/// Candidates out of the R-tree (a box), in id order.
+struct Boxed<'a>(Vec<&'a Arc<StoredFeature>>);
+
+impl<'a> Candidates<'a> for Boxed<'a> {
+    fn after(
+        &self,
+        after: Option<FeatureId>,
+    ) -> Box<dyn Iterator<Item = &'a Arc<StoredFeature>> + '_> {
+        let start = after.map_or(0, |a| self.0.partition_point(|f| f.fid <= a));
+        Box::new(self.0[start..].iter().copied())
+    }
+}
+
+/// Every feature of the layer, in id order.
+struct Everything<'a>(&'a LayerIndex);
+
+impl<'a> Candidates<'a> for Everything<'a> {
+    fn after(
+        &self,
+        after: Option<FeatureId>,
+    ) -> Box<dyn Iterator<Item = &'a Arc<StoredFeature>> + '_> {
+        Box::new(self.0.iter_after(after))
+    }
+}
+
+/// The page of `layer` that `req` asks for; `version` is the index's (see `paging`).
+pub fn select<'a>(
+    layer: &'a LayerIndex,
+    req: &ItemsRequest,
+    categories: &CategoryRegistry,
+    version: u64,
+) -> Page<'a> {
+    let outline = req.bbox.as_ref().and_then(|b| b.outline.as_ref());
+    let unchecked = outline.is_none() && req.datetime.is_none() && req.filter.is_none();
+    let keep = |f: &StoredFeature| {
+        unchecked
+            || (outline.is_none_or(|p| outline_hits(p, f.feature.geometry()))
+                && req
+                    .datetime
+                    .is_none_or(|d| d.overlaps(f.feature.lifespan()))
+                && req
+                    .filter
+                    .as_ref()
+                    .is_none_or(|flt| flt.matches(&f.feature, categories)))
+    };
+    let area = req
+        .bbox
+        .as_ref()
+        .map(|b| b.wgs84)
+        .or_else(|| req.filter.as_ref().and_then(|f| f.envelope()));
+    match area {
+        Some(b) => {
+            let candidates = Boxed(layer.in_bbox(&b));
+            let total = unchecked.then_some(candidates.0.len());
+            cut(&candidates, &keep, total, req.limit, req.cursor, version)
+        }
+        None => {
+            let total = unchecked.then_some(layer.len());
+            cut(
+                &Everything(layer),
+                &keep,
+                total,
+                req.limit,
+                req.cursor,
+                version,
+            )
+        }
+    }
+}
+
+/// A feature as GeoJSON in `crs` (its `id` is the store's fid).
+pub fn feature_json(
+    f: &StoredFeature,
+    crs: &OgcCrs,
+    categories: &CategoryRegistry,
+) -> Result<Value, OgcError> {
+    let geometry = crs.geometry(f.feature.geometry()).map_err(|e| {
+        OgcError::bad(format!(
+            "feature {} cannot be given in crs={}: {e}; ask for another crs",
+            f.fid.0,
+            crs.uri()
+        ))
+    })?;
+    Ok(json!({
+        "type": "Feature",
+        "id": f.fid.0,
+        "geometry": geometry,
+        "properties": public::properties(&f.feature, categories),
+    }))
+}
+
+fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
+    json!({"href": href, "rel": rel, "type": kind, "title": title})
+}
+
+/// The time of a response, RFC 3339 UTC.
+pub fn time_stamp() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A page as a GeoJSON FeatureCollection with its links (`base` is the server's URL).
+pub fn collection_json(
+    layer: LayerKind,
+    page: &Page,
+    req: &ItemsRequest,
+    base: &str,
+    categories: &CategoryRegistry,
+) -> Result<Value, OgcError> {
+    let features = page
+        .features
+        .iter()
+        .map(|f| feature_json(f, &req.crs, categories))
+        .collect::<Result<Vec<_>, _>>()?;
+    let items = format!("{base}/collections/{}/items", layer.id());
+    let with = |cursor: Option<Position>| {
+        let mut q = req.link_query.clone();
+        if let Some(c) = cursor {
+            if !q.is_empty() {
+                q.push('&');
+            }
+            q.push_str("cursor=");
+            q.push_str(&c.encode());
+        }
+        if q.is_empty() {
+            items.clone()
+        } else {
+            format!("{items}?{q}")
+        }
+    };
+    let mut links = vec![link(with(req.cursor), "self", GEOJSON, "this page")];
+    if let Some(c) = page.next {
+        links.push(link(with(Some(c)), "next", GEOJSON, "the next page"));
+    }
+    if let Some(c) = page.prev {
+        links.push(link(with(Some(c)), "prev", GEOJSON, "the previous page"));
+    }
+    links.push(link(
+        format!("{base}/collections/{}", layer.id()),
+        "collection",
+        JSON,
+        &title(layer),
+    ));
+    let mut out = Map::new();
+    out.insert("type".into(), json!("FeatureCollection"));
+    out.insert("timeStamp".into(), json!(time_stamp()));
+    out.insert("numberMatched".into(), json!(page.number_matched));
+    out.insert("numberReturned".into(), json!(features.len()));
+    out.insert("features".into(), Value::Array(features));
+    out.insert("links".into(), Value::Array(links));
+    Ok(Value::Object(out))
+}

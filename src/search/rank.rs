@@ -1,0 +1,227 @@
+//! Ranking: best score first, then (when a point is given) nearest first by WGS 84 geodesic
+//! distance, then by layer and id, so equal answers always come in the same order.
+//!
+//! Only the hits that can reach the first `limit` are measured: every hit scoring above the
+//! `limit`-th best score is in; among those scoring exactly that, the nearest fill the rest. Point
+//! features carry a unit vector, whose chord to the query point gives a lower bound of the
+//! geodesic distance (angle × 6,300 km, below every radius of curvature of WGS 84), so candidates
+//! are measured in order of that bound and the search stops once no later one can be nearer.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use geo::{Closest, ClosestPoint, Coord, Distance, Geodesic, Intersects, MapCoordsInPlace, Point};
+
+use super::text::Field;
+use crate::domain::{FeatureId, LayerKind, ValidGeometry};
+use crate::index::Snapshot;
+use crate::store::StoredFeature;
+
+/// A feature matched by a query (kept small: a query may match a hundred thousand).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hit {
+    pub layer: LayerKind,
+    pub field: Field,
+    /// The caller's index of the feature, through which `top` asks for a point's unit vector.
+    pub target: u32,
+    pub fid: FeatureId,
+    pub score: f64,
+}
+
+/// The unit vector (see [`unit_vector`]) of a hit that is a point feature, if known.
+pub type UnitOf<'a> = &'a dyn Fn(&Hit) -> Option<[f64; 3]>;
+
+/// A result: the feature, how it matched, and its distance from the query point.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub feature: Arc<StoredFeature>,
+    pub layer: LayerKind,
+    pub score: f64,
+    pub field: Field,
+    /// Geodesic distance (WGS 84) from the query point to the nearest point of the feature,
+    /// metres; 0 inside a polygon. `None` without a query point.
+    pub distance_m: Option<f64>,
+}
+
+/// A radius (metres) below every radius of curvature of WGS 84.
+const LOWER_RADIUS_M: f64 = 6_300_000.0;
+
+/// The unit vector of a lon/lat point (degrees).
+pub fn unit_vector(c: Coord) -> [f64; 3] {
+    let (lon, lat) = (c.x.to_radians(), c.y.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// The squared chord between two unit vectors.
+fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    (0..3).map(|i| (a[i] - b[i]).powi(2)).sum()
+}
+
+/// A lower bound (metres) of the geodesic distance between points a squared chord apart.
+fn lower_bound_m(chord2: f64) -> f64 {
+    2.0 * (chord2.sqrt() / 2.0).min(1.0).asin() * LOWER_RADIUS_M
+}
+
+/// Geodesic distance (metres) from a point to the nearest point of a geometry (0 inside).
+pub fn distance_m(at: Coord, g: &ValidGeometry) -> f64 {
+    if let ValidGeometry::Point(p) = g {
+        return Geodesic.distance(Point(at), *p);
+    }
+    // Locate the closest point in a local equirectangular frame, then measure geodesically.
+    let k = at.y.to_radians().cos().max(1e-6);
+    let mut local = g.to_geo();
+    local.map_coords_in_place(|c| Coord {
+        x: (c.x - at.x) * k,
+        y: c.y - at.y,
+    });
+    let origin = Point::new(0.0, 0.0);
+    if local.intersects(&origin) {
+        return 0.0;
+    }
+    match local.closest_point(&origin) {
+        Closest::Intersection(_) => 0.0,
+        Closest::SinglePoint(p) => {
+            let back = Coord {
+                x: p.x() / k + at.x,
+                y: p.y() + at.y,
+            };
+            Geodesic.distance(Point(at), Point(back))
+        }
+        Closest::Indeterminate => f64::INFINITY,
+    }
+}
+
+fn by_score_then_id(a: &Hit, b: &Hit) -> Ordering {
+    b.score
+        .total_cmp(&a.score)
+        .then(a.layer.cmp(&b.layer))
+        .then(a.fid.cmp(&b.fid))
+}
+
+/// The first `limit` hits in ranking order (see the module documentation), with their features.
+pub fn top(
+    mut hits: Vec<Hit>,
+    snapshot: &Snapshot,
+    near: Option<Coord>,
+    limit: usize,
+    unit: UnitOf<'_>,
+) -> Vec<Found> {
+    if limit == 0 || hits.is_empty() {
+        return Vec::new();
+    }
+    let feature = |h: &Hit| snapshot.layer(h.layer).get(h.fid).cloned();
+    let found = |h: &Hit, d: Option<f64>| {
+        feature(h).map(|feature| Found {
+            feature,
+            layer: h.layer,
+            score: h.score,
+            field: h.field,
+            distance_m: d,
+        })
+    };
+    let Some(at) = near else {
+        if hits.len() > limit {
+            hits.select_nth_unstable_by(limit - 1, by_score_then_id);
+            hits.truncate(limit);
+        }
+        hits.sort_unstable_by(by_score_then_id);
+        return hits.iter().filter_map(|h| found(h, None)).collect();
+    };
+    let measure =
+        |h: &Hit| feature(h).map_or(f64::INFINITY, |f| distance_m(at, f.feature.geometry()));
+    let mut chosen: Vec<(Hit, f64)> = Vec::with_capacity(limit);
+    if hits.len() <= limit {
+        chosen.extend(hits.iter().map(|h| (*h, measure(h))));
+    } else {
+        hits.select_nth_unstable_by(limit - 1, |a, b| b.score.total_cmp(&a.score));
+        let cut = hits[limit - 1].score;
+        let (sure, tie): (Vec<Hit>, Vec<Hit>) = hits
+            .into_iter()
+            .filter(|h| h.score >= cut)
+            .partition(|h| h.score > cut);
+        chosen.extend(sure.iter().map(|h| (*h, measure(h))));
+        let need = limit - chosen.len();
+        chosen.extend(nearest(&tie, at, need, measure, unit));
+    }
+    chosen.sort_unstable_by(|(a, da), (b, db)| {
+        b.score
+            .total_cmp(&a.score)
+            .then(da.total_cmp(db))
+            .then(a.layer.cmp(&b.layer))
+            .then(a.fid.cmp(&b.fid))
+    });
+    chosen
+        .iter()
+        .filter_map(|(h, d)| found(h, Some(*d)))
+        .collect()
+}
+
+/// The `need` hits nearest to `at` (ties by layer and id), with their distances.
+///
+/// Candidates are ordered by a key that never overtakes their geodesic distance: the squared
+/// chord to a point feature's unit vector, and for other features the squared chord of their
+/// exact distance. Only the nearest few are sorted; the rest are sorted only if needed.
+fn nearest(
+    tie: &[Hit],
+    at: Coord,
+    need: usize,
+    measure: impl Fn(&Hit) -> f64,
+    unit: UnitOf<'_>,
+) -> Vec<(Hit, f64)> {
+    let v = unit_vector(at);
+    // (key, position in `tie`); features other than points are measured again when taken.
+    let mut cands: Vec<(f64, u32)> = tie
+        .iter()
+        .enumerate()
+        .map(|(i, h)| match unit(h) {
+            Some(u) => (chord2(&v, &u), i as u32),
+            None => {
+                let half = (measure(h) / (2.0 * LOWER_RADIUS_M)).min(std::f64::consts::FRAC_PI_2);
+                ((2.0 * half.sin()).powi(2), i as u32)
+            }
+        })
+        .collect();
+    let by_key = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0);
+    let first = (need * 4).max(64);
+    let split = if cands.len() > first {
+        cands.select_nth_unstable_by(first, by_key);
+        first
+    } else {
+        cands.len()
+    };
+    cands[..split].sort_unstable_by(by_key);
+    let order = |a: &(Hit, f64), b: &(Hit, f64)| {
+        a.1.total_cmp(&b.1)
+            .then(a.0.layer.cmp(&b.0.layer))
+            .then(a.0.fid.cmp(&b.0.fid))
+    };
+    let mut best: Vec<(Hit, f64)> = Vec::with_capacity(need + 1);
+    // Takes candidates in key order; false once no later one can be among the nearest.
+    let mut take = |(key, i): &(f64, u32)| {
+        let bound = lower_bound_m(*key);
+        if best.len() == need && best.last().is_some_and(|(_, d)| bound > *d) {
+            return false;
+        }
+        let h = &tie[*i as usize];
+        let item = (*h, measure(h));
+        let at = best.partition_point(|b| order(b, &item).is_lt());
+        if at < need {
+            best.insert(at, item);
+            best.truncate(need);
+        }
+        true
+    };
+    if cands[..split].iter().all(&mut take) && split < cands.len() {
+        // Every later key is at least the first ones': sort them only now that they are needed.
+        cands[split..].sort_unstable_by(by_key);
+        for c in &cands[split..] {
+            if !take(c) {
+                break;
+            }
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests;
