@@ -5,9 +5,11 @@ use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
 use super::attributes::Attributes;
+use super::category::CategoryRegistry;
 use super::geodesy;
 use super::geometry::ValidGeometry;
 use super::layer::LayerKind;
+use super::public::{PublicCache, PublicJson};
 
 /// The store's identifier of a feature (the GeoPackage `fid`), unique within a layer.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -76,6 +78,9 @@ pub struct Feature {
     attributes: Attributes,
     extra: Map<String, Value>,
     lifespan: Lifespan,
+    /// The public GeoJSON, written on first use and kept: a feature never changes (a change is a
+    /// new feature version), so it is written once however often it is served.
+    public: PublicCache,
 }
 
 impl Feature {
@@ -113,6 +118,7 @@ impl Feature {
             attributes,
             extra,
             lifespan,
+            public: PublicCache::default(),
         })
     }
 
@@ -139,6 +145,13 @@ impl Feature {
     /// When the record is in force.
     pub fn lifespan(&self) -> Lifespan {
         self.lifespan
+    }
+
+    /// The public properties and geometry as GeoJSON text (see `public::PublicJson`), written on
+    /// the first call and kept; `categories` must be the same registry on every call for one
+    /// feature (one per server), else the text is written afresh and not kept.
+    pub fn public_json(&self, categories: &CategoryRegistry) -> std::borrow::Cow<'_, PublicJson> {
+        self.public.get_or_write(self, categories)
     }
 
     /// Geodesic area in m² on the WGS 84 ellipsoid (0 for points and lines).

@@ -154,6 +154,110 @@ pub fn properties(f: &Feature, categories: &CategoryRegistry) -> Map<String, Val
     m
 }
 
+/// A feature's public view written out once as JSON text: `properties` is the object of
+/// [`properties`], `geometry` the GeoJSON geometry (EPSG:4326). Responses are assembled from these
+/// pieces without walking the feature again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublicJson {
+    pub properties: Box<str>,
+    pub geometry: Box<str>,
+}
+
+impl PublicJson {
+    /// Writes the public view of `f`.
+    pub fn of(f: &Feature, categories: &CategoryRegistry) -> PublicJson {
+        let properties = Value::Object(properties(f, categories)).to_string();
+        let geometry = geometry(f.geometry()).to_string();
+        PublicJson {
+            properties: properties.into_boxed_str(),
+            geometry: geometry.into_boxed_str(),
+        }
+    }
+}
+
+/// Where a feature keeps its [`PublicJson`] once written, with the registry it was written with.
+/// Clones carry the text along; it never takes part in comparing features.
+#[derive(Clone, Default)]
+pub struct PublicCache(std::sync::OnceLock<(usize, PublicJson)>);
+
+impl PublicCache {
+    /// The kept text, written now if it is not yet; written afresh (and not kept) when asked with
+    /// another registry than the first.
+    pub fn get_or_write<'a>(
+        &'a self,
+        f: &Feature,
+        categories: &CategoryRegistry,
+    ) -> std::borrow::Cow<'a, PublicJson> {
+        let key = std::ptr::from_ref(categories) as usize;
+        let (written_with, json) = self.0.get_or_init(|| (key, PublicJson::of(f, categories)));
+        if *written_with == key {
+            std::borrow::Cow::Borrowed(json)
+        } else {
+            std::borrow::Cow::Owned(PublicJson::of(f, categories))
+        }
+    }
+}
+
+impl PartialEq for PublicCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for PublicCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "PublicCache(written)"
+        } else {
+            "PublicCache(empty)"
+        })
+    }
+}
+
+/// Appends a GeoJSON feature to `out`: `{"type":"Feature","id":…,"geometry":…,"properties":…}`
+/// with the members of `head` first in its properties, then the public properties of `f` (kept
+/// text, see [`PublicJson`]). A head member that the feature's own properties also have is
+/// written only once, with the head's value. `geometry` replaces the EPSG:4326 geometry (e.g.
+/// after reprojection).
+pub fn write_feature(
+    out: &mut String,
+    fid: i64,
+    f: &Feature,
+    categories: &CategoryRegistry,
+    head: &[(&str, Value)],
+    geometry: Option<&Value>,
+) {
+    use std::fmt::Write;
+    let json = f.public_json(categories);
+    let _ = write!(out, r#"{{"type":"Feature","id":{fid},"geometry":"#);
+    match geometry {
+        Some(g) => out.push_str(&g.to_string()),
+        None => out.push_str(&json.geometry),
+    }
+    out.push_str(r#","properties":"#);
+    let names = property_names(f.layer());
+    let clash = head
+        .iter()
+        .any(|(k, _)| names.contains(k) || f.extra().contains_key(*k));
+    if clash {
+        let mut m = Map::new();
+        for (k, v) in head {
+            m.insert((*k).to_string(), v.clone());
+        }
+        for (k, v) in properties(f, categories) {
+            m.entry(k).or_insert(v);
+        }
+        out.push_str(&Value::Object(m).to_string());
+    } else {
+        out.push('{');
+        for (k, v) in head {
+            let _ = write!(out, "{}:{v},", Value::from(*k));
+        }
+        out.push_str(&json.properties[1..]);
+    }
+    out.push('}');
+}
+
 /// A geometry as a GeoJSON geometry object (EPSG:4326 lon/lat).
 pub fn geometry(g: &ValidGeometry) -> Value {
     geometry_of(&g.to_raw())
@@ -228,6 +332,49 @@ mod tests {
             geometry(f.geometry()),
             json!({"type": "Point", "coordinates": [50.1, 26.4]})
         );
+    }
+
+    #[test]
+    fn the_kept_json_is_the_public_view_and_follows_the_registry() {
+        let registry = CategoryRegistry::default();
+        let f = feature(
+            LayerKind::ServicePoints,
+            json!({"name_ar": "صيدلية النهدي", "category": "صيدلية"}),
+            RawGeometry::Point(geo::Coord { x: 50.1, y: 26.4 }),
+        );
+        let kept = f.public_json(&registry);
+        let props: Value = serde_json::from_str(&kept.properties).unwrap();
+        assert_eq!(props, Value::Object(properties(&f, &registry)));
+        let g: Value = serde_json::from_str(&kept.geometry).unwrap();
+        assert_eq!(g, geometry(f.geometry()));
+        assert!(matches!(
+            f.public_json(&registry),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        let mut out = String::new();
+        let head = [("distance_m", json!(12.5)), ("name_ar", json!("x"))];
+        write_feature(&mut out, 7, &f, &registry, &head, None);
+        let written: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(written["id"], 7);
+        assert_eq!(written["geometry"], g);
+        assert_eq!(written["properties"]["distance_m"], 12.5);
+        assert_eq!(
+            written["properties"]["name_ar"], "x",
+            "the head wins a clash"
+        );
+        assert_eq!(written["properties"]["category"], "pharmacy");
+        assert_eq!(out.matches("name_ar").count(), 1);
+        let mut plain = String::new();
+        write_feature(&mut plain, 7, &f, &registry, &head[..1], None);
+        let plain: Value = serde_json::from_str(&plain).unwrap();
+        let keys: Vec<&String> = plain["properties"].as_object().unwrap().keys().collect();
+        assert_eq!(keys[0], "distance_m");
+        assert_eq!(plain["properties"]["name_ar"], "صيدلية النهدي");
+        // Another registry (another server in the same process) gets its own text.
+        let other = CategoryRegistry::default();
+        let fresh = f.public_json(&other);
+        assert!(matches!(fresh, std::borrow::Cow::Owned(_)));
+        assert_eq!(*fresh, *kept);
     }
 
     #[test]

@@ -167,10 +167,8 @@ async fn features(
         let index = snapshot.layer(layer);
         let req = ItemsRequest::parse(index, &Query::parse(raw.as_deref())?)?;
         let page = items::select(index, &req, &state.categories, snapshot.version);
-        let doc = items::collection_json(layer, &page, &req, &base, &state.categories)?;
-        let bytes = serde_json::to_vec(&doc)
-            .map_err(|e| OgcError::bad(format!("the page cannot be written: {e}")))?;
-        Ok((bytes, req.crs.uri()))
+        let text = items::collection_json(layer, &page, &req, &base, &state.categories)?;
+        Ok((text.into_bytes(), req.crs.uri()))
     })
     .await?;
     respond_bytes(GEOJSON, bytes, Some(crs))

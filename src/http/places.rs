@@ -6,9 +6,12 @@ use std::collections::HashSet;
 use axum::Json;
 use axum::Router;
 use axum::extract::{RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, Utc};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+use std::fmt::Write;
 
 use super::params::{Lang, Params};
 use super::{ApiError, AppState};
@@ -31,34 +34,50 @@ const MAX_LIMIT: f64 = 100.0;
 /// The largest `radius` of /api/nearby, metres.
 const MAX_RADIUS_M: f64 = 200_000.0;
 
-fn feature_json(
+/// The feature's name in `lang`, falling back to the other language.
+fn name_in(f: &StoredFeature, lang: Lang) -> Option<&str> {
+    let (ar, en) = match f.feature.attributes() {
+        Attributes::ServicePoint(s) => (s.name_ar.as_deref(), s.name_en.as_deref()),
+        Attributes::District(d) => (d.name_ar.as_deref(), d.name_en.as_deref()),
+        _ => return None,
+    };
+    match lang {
+        Lang::Ar => ar.or(en),
+        Lang::En => en.or(ar),
+    }
+}
+
+/// Appends `f` as a GeoJSON feature whose properties start with `name` (in `lang`) and `extra`.
+fn write_feature(
+    out: &mut String,
     state: &AppState,
     f: &StoredFeature,
     lang: Lang,
-    extra: Map<String, Value>,
-) -> Value {
-    let mut props = public::properties(&f.feature, &state.categories);
-    let name = match (lang, f.feature.attributes()) {
-        (Lang::Ar, Attributes::ServicePoint(s)) => s.name_ar.clone().or(s.name_en.clone()),
-        (Lang::En, Attributes::ServicePoint(s)) => s.name_en.clone().or(s.name_ar.clone()),
-        (Lang::Ar, Attributes::District(d)) => d.name_ar.clone().or(d.name_en.clone()),
-        (Lang::En, Attributes::District(d)) => d.name_en.clone().or(d.name_ar.clone()),
-        _ => None,
-    };
-    let mut head = Map::new();
-    if let Some(n) = name {
-        head.insert("name".into(), json!(n));
+    extra: &[(&str, Value)],
+) {
+    let mut head = Vec::with_capacity(extra.len() + 1);
+    if let Some(n) = name_in(f, lang) {
+        head.push(("name", Value::from(n)));
     }
-    head.extend(extra);
-    head.append(&mut props);
-    json!({"type": "Feature", "id": f.fid.0, "geometry": public::geometry(f.feature.geometry()), "properties": head})
+    head.extend(extra.iter().cloned());
+    public::write_feature(out, f.fid.0, &f.feature, &state.categories, &head, None);
+}
+
+fn feature_json(state: &AppState, f: &StoredFeature, lang: Lang, extra: &[(&str, Value)]) -> Value {
+    let mut out = String::new();
+    write_feature(&mut out, state, f, lang, extra);
+    serde_json::from_str(&out).unwrap_or(Value::Null)
+}
+
+fn json_response(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// `GET /api/nearby?lon=&lat=&category=&limit=&radius=&open_now=&at=&lang=`
 async fn nearby(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Response, ApiError> {
     let p = Params::parse(
         raw.as_deref(),
         &[
@@ -118,31 +137,30 @@ async fn nearby(
             radius_m,
             filter: &filter,
         });
-    let features: Vec<Value> = found
-        .iter()
-        .map(|n| {
-            let mut extra = Map::new();
-            extra.insert(
-                "distance_m".into(),
-                json!((n.distance_m * 100.0).round() / 100.0),
-            );
-            if let Attributes::ServicePoint(s) = n.feature.feature.attributes() {
-                extra.insert(
-                    "open_now".into(),
-                    s.opening_hours
-                        .as_ref()
-                        .map_or(Value::Null, |h| json!(h.is_open(local))),
-                );
-            }
-            feature_json(&state, &n.feature, lang, extra)
-        })
-        .collect();
-    Ok(Json(json!({
-        "type": "FeatureCollection",
-        "numberReturned": features.len(),
-        "at": moment.to_rfc3339(),
-        "features": features,
-    })))
+    let mut out = String::with_capacity(256 + found.len() * 768);
+    let _ = write!(
+        out,
+        r#"{{"type":"FeatureCollection","numberReturned":{},"at":{},"features":["#,
+        found.len(),
+        Value::from(moment.to_rfc3339())
+    );
+    for (i, n) in found.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut extra = vec![("distance_m", json!((n.distance_m * 100.0).round() / 100.0))];
+        if let Attributes::ServicePoint(s) = n.feature.feature.attributes() {
+            extra.push((
+                "open_now",
+                s.opening_hours
+                    .as_ref()
+                    .map_or(Value::Null, |h| json!(h.is_open(local))),
+            ));
+        }
+        write_feature(&mut out, &state, &n.feature, lang, &extra);
+    }
+    out.push_str("]}");
+    Ok(json_response(out))
 }
 
 /// `GET /api/identify?lon=&lat=`: the district, plan and parcel at a point and the nearest street.
@@ -166,18 +184,14 @@ async fn identify(
                     .total_cmp(&b.feature.area_m2())
                     .then(a.fid.cmp(&b.fid))
             })
-            .map_or(Value::Null, |f| feature_json(&state, f, lang, Map::new()))
+            .map_or(Value::Null, |f| feature_json(&state, f, lang, &[]))
     };
     let street = snapshot
         .layer(LayerKind::Streets)
         .nearest_feature(at, 5_000.0)
         .map_or(Value::Null, |n| {
-            let mut extra = Map::new();
-            extra.insert(
-                "distance_m".into(),
-                json!((n.distance_m * 100.0).round() / 100.0),
-            );
-            feature_json(&state, &n.feature, lang, extra)
+            let extra = [("distance_m", json!((n.distance_m * 100.0).round() / 100.0))];
+            feature_json(&state, &n.feature, lang, &extra)
         });
     Ok(Json(json!({
         "lon": at.x,

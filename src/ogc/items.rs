@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use geo::Intersects;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use super::paging::{Candidates, Page, Position, cut};
 use super::params::ItemsRequest;
@@ -105,19 +105,24 @@ pub fn feature_json(
     crs: &OgcCrs,
     categories: &CategoryRegistry,
 ) -> Result<Value, OgcError> {
-    let geometry = crs.geometry(f.feature.geometry()).map_err(|e| {
-        OgcError::bad(format!(
-            "feature {} cannot be given in crs={}: {e}; ask for another crs",
-            f.fid.0,
-            crs.uri()
-        ))
-    })?;
+    let geometry = reproject(f, crs)?;
     Ok(json!({
         "type": "Feature",
         "id": f.fid.0,
         "geometry": geometry,
         "properties": public::properties(&f.feature, categories),
     }))
+}
+
+/// The feature's geometry as GeoJSON in `crs`.
+fn reproject(f: &StoredFeature, crs: &OgcCrs) -> Result<Value, OgcError> {
+    crs.geometry(f.feature.geometry()).map_err(|e| {
+        OgcError::bad(format!(
+            "feature {} cannot be given in crs={}: {e}; ask for another crs",
+            f.fid.0,
+            crs.uri()
+        ))
+    })
 }
 
 fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
@@ -129,19 +134,16 @@ pub fn time_stamp() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-/// A page as a GeoJSON FeatureCollection with its links (`base` is the server's URL).
+/// A page as GeoJSON FeatureCollection text with its links (`base` is the server's URL). The
+/// features are written from their kept public text (reprojected when `crs` is not CRS84).
 pub fn collection_json(
     layer: LayerKind,
     page: &Page,
     req: &ItemsRequest,
     base: &str,
     categories: &CategoryRegistry,
-) -> Result<Value, OgcError> {
-    let features = page
-        .features
-        .iter()
-        .map(|f| feature_json(f, &req.crs, categories))
-        .collect::<Result<Vec<_>, _>>()?;
+) -> Result<String, OgcError> {
+    use std::fmt::Write;
     let items = format!("{base}/collections/{}/items", layer.id());
     let with = |cursor: Option<Position>| {
         let mut q = req.link_query.clone();
@@ -171,12 +173,32 @@ pub fn collection_json(
         JSON,
         &title(layer),
     ));
-    let mut out = Map::new();
-    out.insert("type".into(), json!("FeatureCollection"));
-    out.insert("timeStamp".into(), json!(time_stamp()));
-    out.insert("numberMatched".into(), json!(page.number_matched));
-    out.insert("numberReturned".into(), json!(features.len()));
-    out.insert("features".into(), Value::Array(features));
-    out.insert("links".into(), Value::Array(links));
-    Ok(Value::Object(out))
+    let mut out = String::with_capacity(512 + page.features.len() * 640);
+    let _ = write!(
+        out,
+        r#"{{"type":"FeatureCollection","timeStamp":"{}","numberMatched":{},"numberReturned":{},"features":["#,
+        time_stamp(),
+        page.number_matched,
+        page.features.len()
+    );
+    for (i, f) in page.features.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let reprojected = if req.crs.is_crs84() {
+            None
+        } else {
+            Some(reproject(f, &req.crs)?)
+        };
+        public::write_feature(
+            &mut out,
+            f.fid.0,
+            &f.feature,
+            categories,
+            &[],
+            reprojected.as_ref(),
+        );
+    }
+    let _ = write!(out, r#"],"links":{}}}"#, Value::Array(links));
+    Ok(out)
 }
