@@ -16,10 +16,11 @@ use crate::config::{DEMO_STORE, FileConfig, LogFormat, Settings};
 use crate::demo::{self, DemoSize};
 use crate::domain::LayerKind;
 use crate::domain::crs::Crs;
-use crate::http::{AppState, Application};
+use crate::http::{AppState, Application, viewer};
 use crate::import::source::Format;
 use crate::import::{self, ImportOptions};
 use crate::store::{SqliteStore, Store, WriteMode};
+use crate::tiles::cache::TileCache;
 
 /// Exit status of an import that rejected some records.
 pub const EXIT_REJECTED: u8 = 3;
@@ -34,6 +35,12 @@ pub struct Cli {
     /// Log format.
     #[arg(long, env = "MADINATI_LOG_FORMAT", global = true, value_enum)]
     log_format: Option<LogFormat>,
+    /// The map viewer's npm project, whose dist/ is served [default: web-viewer/ of the source tree].
+    #[arg(long, env = "MADINATI_VIEWER_DIR", global = true, value_name = "DIR")]
+    viewer_dir: Option<PathBuf>,
+    /// The MapLibre styles' directory [default: styles/ of the source tree].
+    #[arg(long, env = "MADINATI_STYLES_DIR", global = true, value_name = "DIR")]
+    styles_dir: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -64,6 +71,15 @@ struct ServeArgs {
     /// Address to listen on [default: 0.0.0.0:8080].
     #[arg(long, env = "MADINATI_LISTEN", value_name = "ADDR")]
     listen: Option<SocketAddr>,
+    #[command(flatten)]
+    tile_cache: TileCacheArg,
+}
+
+#[derive(Debug, Args)]
+struct TileCacheArg {
+    /// Size of the in-memory tile cache in MiB; 0 turns it off [default: 64].
+    #[arg(long, env = "MADINATI_TILE_CACHE_MB", value_name = "MB")]
+    tile_cache_mb: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -108,6 +124,8 @@ struct DemoArgs {
     /// Address to listen on [default: 0.0.0.0:8080].
     #[arg(long, env = "MADINATI_LISTEN", value_name = "ADDR")]
     listen: Option<SocketAddr>,
+    #[command(flatten)]
+    tile_cache: TileCacheArg,
 }
 
 #[derive(Debug, Subcommand)]
@@ -187,7 +205,17 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Layers(a) => (a.store.clone(), None),
         Command::Demo(a) => (None, a.listen),
     };
-    let settings = Settings::resolve(file, store, listen, cli.log_format)?;
+    let tile_cache_mb = match &cli.command {
+        Command::Serve(a) => a.tile_cache.tile_cache_mb,
+        Command::Demo(a) => a.tile_cache.tile_cache_mb,
+        _ => None,
+    };
+    let mut settings = Settings::resolve(file, store, listen, cli.log_format)?;
+    if let Some(mb) = tile_cache_mb {
+        settings.tile_cache_mb = mb;
+    }
+    settings.viewer_dir = cli.viewer_dir.or(settings.viewer_dir);
+    settings.styles_dir = cli.styles_dir.or(settings.styles_dir);
     init_logging(settings.log_format);
     match cli.command {
         Command::Serve(_) => {
@@ -220,7 +248,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 async fn serve(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<()> {
     let listen = settings.listen;
-    let state = AppState::load(store.clone(), settings.categories.clone()).await?;
+    let defaults = viewer::ViewerPaths::default();
+    let paths = viewer::ViewerPaths {
+        viewer_dir: settings.viewer_dir.clone().unwrap_or(defaults.viewer_dir),
+        styles_dir: settings.styles_dir.clone().unwrap_or(defaults.styles_dir),
+    };
+    viewer::set_paths(paths.clone());
+    tokio::task::spawn_blocking(move || viewer::ensure_built(&paths))
+        .await
+        .context("build the map viewer")?;
+    let state = AppState::load(store.clone(), settings.categories.clone())
+        .await?
+        .with_tile_cache(TileCache::with_megabytes(settings.tile_cache_mb));
     let app = Application::bind(listen, state)
         .await
         .with_context(|| format!("listen on {listen}"))?;

@@ -16,6 +16,8 @@ use crate::domain::category::{Category, CategoryError, CategoryRegistry};
 pub const DEMO_STORE: &str = "madinati-demo.gpkg";
 /// The default address `serve` listens on.
 pub const DEFAULT_LISTEN: &str = "0.0.0.0:8080";
+/// The default size of the in-memory tile cache, MiB.
+pub const DEFAULT_TILE_CACHE_MB: u64 = 64;
 
 /// How log lines are written.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, clap::ValueEnum)]
@@ -37,9 +39,16 @@ pub struct FileConfig {
     /// Address to listen on, e.g. "127.0.0.1:8080".
     pub listen: Option<SocketAddr>,
     pub log_format: Option<LogFormat>,
+    /// Size of the in-memory tile cache, MiB (0 turns it off).
+    pub tile_cache_mb: Option<u64>,
     /// Service categories added to the fixed list.
     #[serde(default)]
     pub categories: Vec<Category>,
+    /// The map viewer's npm project (its `dist/` is served); default: `web-viewer/` of the
+    /// source tree.
+    pub viewer_dir: Option<PathBuf>,
+    /// The MapLibre styles (`<name>.json`); default: `styles/` of the source tree.
+    pub styles_dir: Option<PathBuf>,
 }
 
 /// What went wrong reading the configuration.
@@ -86,6 +95,13 @@ pub struct Settings {
     pub listen: SocketAddr,
     pub log_format: LogFormat,
     pub categories: CategoryRegistry,
+    /// Size of the tile cache, MiB (0: off). The flag (`--tile-cache-mb`, or
+    /// `MADINATI_TILE_CACHE_MB`) overrides this after `resolve`.
+    pub tile_cache_mb: u64,
+    /// The map viewer's npm project, when not the source tree's.
+    pub viewer_dir: Option<PathBuf>,
+    /// The MapLibre styles' directory, when not the source tree's.
+    pub styles_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -108,6 +124,9 @@ impl Settings {
             listen: listen.or(file.listen).unwrap_or(default_listen),
             log_format: log_format.or(file.log_format).unwrap_or_default(),
             categories: CategoryRegistry::with_extra(file.categories)?,
+            tile_cache_mb: file.tile_cache_mb.unwrap_or(DEFAULT_TILE_CACHE_MB),
+            viewer_dir: file.viewer_dir,
+            styles_dir: file.styles_dir,
         })
     }
 
@@ -131,6 +150,10 @@ mod tests {
         assert_eq!(s.store.as_deref(), Some(Path::new("flag.gpkg")));
         assert_eq!(s.listen.port(), 9000);
         assert!(s.categories.resolve("مغسلة").is_some());
+        assert_eq!(s.tile_cache_mb, DEFAULT_TILE_CACHE_MB);
+        let file: FileConfig = toml::from_str("tile_cache_mb = 0").unwrap();
+        let s = Settings::resolve(file, None, None, None).unwrap();
+        assert_eq!(s.tile_cache_mb, 0);
         let s = Settings::resolve(FileConfig::default(), None, None, None).unwrap();
         assert_eq!(s.listen.port(), 8080);
         assert!(matches!(s.require_store(), Err(ConfigError::NoStore)));

@@ -13,3 +13,4 @@ pub mod index;
 pub mod ogc;
 pub mod search;
 pub mod store;
+pub mod tiles;

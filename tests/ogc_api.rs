@@ -26,7 +26,17 @@ async fn documents_are_stable() {
         .iter()
         .map(|l| l["rel"].as_str().unwrap())
         .collect();
-    assert_eq!(rels, ["self", "service-desc", "conformance", "data"]);
+    assert_eq!(
+        rels,
+        [
+            "self",
+            "service-desc",
+            "conformance",
+            "data",
+            "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes",
+            "describedby"
+        ]
+    );
     insta::assert_json_snapshot!("landing", landing);
 
     let (_, _, conformance) = get("/conformance").await;

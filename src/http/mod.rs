@@ -17,13 +17,17 @@ use tower_http::trace::TraceLayer;
 use crate::domain::category::CategoryRegistry;
 use crate::index::Index;
 use crate::store::{Store, StoreError};
+use crate::tiles::cache::TileCache;
 
 mod error;
 mod health;
 mod ogc;
 mod params;
 mod places;
+mod publish;
 mod search;
+mod tiles;
+pub mod viewer;
 
 pub use error::ApiError;
 
@@ -36,6 +40,8 @@ pub struct AppState {
     pub index: Arc<Index>,
     /// Service categories with their Arabic and English labels.
     pub categories: Arc<CategoryRegistry>,
+    /// Rendered vector tiles (purged by `publish`).
+    pub tiles: Arc<TileCache>,
 }
 
 impl AppState {
@@ -55,6 +61,7 @@ impl AppState {
             store,
             index: Arc::new(index),
             categories: Arc::new(categories),
+            tiles: Arc::new(TileCache::default()),
         })
     }
 }
@@ -67,6 +74,8 @@ pub fn router(state: AppState) -> Router {
         .merge(places::routes())
         .merge(search::routes())
         .merge(ogc::routes())
+        .merge(tiles::routes())
+        .merge(viewer::routes())
         .fallback(error::not_found)
         .with_state(state)
         .layer(CompressionLayer::new())

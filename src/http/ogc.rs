@@ -44,7 +44,7 @@ impl From<OgcError> for ApiError {
 
 /// The server's URL as the client reached it, without a trailing slash ("" when unknown, and
 /// links are then relative to the root).
-fn base_url(headers: &HeaderMap) -> String {
+pub(super) fn base_url(headers: &HeaderMap) -> String {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let host = text("x-forwarded-host")
         .and_then(|h| h.split(',').next())
@@ -99,8 +99,23 @@ fn no_parameters(raw: Option<&str>) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// `GET /`: the map page for browsers (an `Accept` that prefers HTML, or `f=html`; the page reads
+/// its own parameters, such as `style`), the OGC API landing page otherwise (`f=json` forces it).
 async fn landing(headers: HeaderMap, RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
-    no_parameters(raw.as_deref())?;
+    let query = Query::parse(raw.as_deref())?;
+    let f = query.one("f")?;
+    if let Some(f) = f
+        && !f.eq_ignore_ascii_case("json")
+        && !f.eq_ignore_ascii_case("html")
+    {
+        return Err(ApiError::BadRequest(format!(
+            "f={f}: expected f=json or f=html"
+        )));
+    }
+    if super::viewer::wants_html(&headers, f) {
+        return Ok(super::viewer::page().await);
+    }
+    query.only(|k| k == "f", "only f (json or html)")?;
     respond(JSON, &documents::landing(&base_url(&headers)), None)
 }
 

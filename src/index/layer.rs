@@ -216,6 +216,15 @@ impl LayerIndex {
         out
     }
 
+    /// Features whose box intersects the box (boundary included): a superset of `in_bbox`, in
+    /// no particular order, without the exact geometry test (for callers that clip anyway).
+    pub fn candidates(&self, b: &Bbox) -> impl Iterator<Item = &Arc<StoredFeature>> {
+        let env = AABB::from_corners([b.min_x, b.min_y], [b.max_x, b.max_y]);
+        self.boxes
+            .locate_in_envelope_intersecting(&env)
+            .map(|e| &e.feature)
+    }
+
     /// Features whose geometry contains or touches the point, in id order.
     pub fn at_point(&self, c: Coord) -> Vec<&Arc<StoredFeature>> {
         let p = Point(c);

@@ -52,13 +52,20 @@ pub fn landing(base: &str) -> Value {
             link(format!("{base}/api"), "service-desc", OPENAPI, "the API definition (OpenAPI 3.0)"),
             link(format!("{base}/conformance"), "conformance", JSON, "the standards implemented"),
             link(format!("{base}/collections"), "data", JSON, "the collections (layers)"),
+            link(format!("{base}/tileMatrixSets"), super::tiles::REL_TILING_SCHEMES, JSON, "the tile matrix sets (OGC API – Tiles)"),
+            link(format!("{base}/tiles/{}.json", crate::tiles::tilejson::layer_list(&LayerKind::ALL)), "describedby", JSON, "TileJSON 3.0 of the vector tiles of every layer (for MapLibre)"),
         ],
     })
 }
 
-/// `GET /conformance`.
+/// `GET /conformance`: OGC API – Features and its CQL2, then OGC API – Tiles.
 pub fn conformance() -> Value {
-    json!({ "conformsTo": CONFORMANCE })
+    let all: Vec<&str> = CONFORMANCE
+        .iter()
+        .chain(super::tiles::CONFORMANCE.iter())
+        .copied()
+        .collect();
+    json!({ "conformsTo": all })
 }
 
 fn description(layer: LayerKind) -> &'static str {
@@ -131,6 +138,7 @@ pub fn collection(layer: &LayerIndex, base: &str) -> Value {
             link(here.clone(), "self", JSON, &title(kind)),
             link(format!("{here}/items"), "items", GEOJSON, "the features"),
             link(format!("{here}/queryables"), REL_QUERYABLES, SCHEMA, "the queryable properties"),
+            link(format!("{here}/tiles"), super::tiles::REL_TILESETS_VECTOR, JSON, "the vector tilesets (OGC API – Tiles)"),
         ],
     })
 }

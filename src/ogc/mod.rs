@@ -23,6 +23,7 @@ pub mod params;
 pub mod props;
 pub mod query;
 pub mod queryables;
+pub mod tiles;
 
 /// Why a request cannot be answered; each message says what to change.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -14,6 +14,7 @@ use crate::index::Snapshot;
 
 mod components;
 mod places;
+mod tiles;
 
 fn ok(description: &str, media: &str, schema: Value) -> Value {
     json!({"description": description, "content": {media: {"schema": schema}}})
@@ -228,6 +229,7 @@ pub fn document(snapshot: &Snapshot, base: &str, categories: &CategoryRegistry) 
         collection_paths(&mut paths, snapshot, layer, categories);
     }
     places::paths(&mut paths, categories);
+    tiles::paths(&mut paths);
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -246,6 +248,7 @@ pub fn document(snapshot: &Snapshot, base: &str, categories: &CategoryRegistry) 
             {"name": "Capabilities", "description": "What the API offers."},
             {"name": "Data", "description": "Features of the collections (OGC API – Features)."},
             {"name": "My City", "description": "Citizen queries: nearby services, search, identify."},
+            {"name": "Tiles", "description": "Vector tiles (MVT), TileJSON and OGC API – Tiles."},
             {"name": "Operations", "description": "Liveness and readiness."},
         ],
         "paths": paths,

@@ -1,0 +1,277 @@
+//! The map viewer: the page, its styles and assets in-process, and the page in a real browser
+//! (headless Chromium through `web-viewer/tests/map.mjs`) over the demo city, where MapLibre must
+//! draw parcels, service points and labels from madinati's vector tiles.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::Arc;
+
+use axum::body::{Body, to_bytes};
+use axum::http::{Request, StatusCode, header};
+use common::*;
+use madinati::demo::{self, DemoSize};
+use madinati::domain::LayerKind;
+use madinati::domain::public::property_names;
+use madinati::http::viewer::{self, ViewerBuild, ViewerPaths};
+use madinati::http::{AppState, Application, router};
+use serde_json::Value;
+use tower::ServiceExt;
+
+const BROWSER_ACCEPT: &str =
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+
+async fn demo_state(dir: &Path) -> AppState {
+    let store = fresh_store(dir).await;
+    demo::build(&store, DemoSize::Small, 1, &mut |_, _, _| {})
+        .await
+        .unwrap();
+    AppState::load(Arc::new(store), Default::default())
+        .await
+        .unwrap()
+}
+
+/// Builds the viewer if it is not (npm ci + npm run build, as `madinati demo` does); fails the
+/// test when it cannot.
+async fn built_viewer() -> ViewerPaths {
+    let paths = ViewerPaths::default();
+    let p = paths.clone();
+    let build = tokio::task::spawn_blocking(move || viewer::ensure_built(&p))
+        .await
+        .unwrap();
+    assert!(
+        !matches!(build, ViewerBuild::Missing(_)),
+        "the map viewer could not be built: {build:?}; scripts/test runs npm ci and npm run build in web-viewer/"
+    );
+    paths
+}
+
+async fn get(
+    app: &axum::Router,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, String, Vec<u8>) {
+    let mut req = Request::get(uri);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let res = app
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let media = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = to_bytes(res.into_body(), 1 << 26).await.unwrap().to_vec();
+    (status, media, body)
+}
+
+/// Every `["get", name]` of a style expression.
+fn gets(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Array(a) => {
+            if a.len() == 2
+                && matches!(a[0].as_str(), Some("get" | "has"))
+                && let Some(name) = a[1].as_str()
+            {
+                out.push(name.to_string());
+            }
+            a.iter().for_each(|x| gets(x, out));
+        }
+        Value::Object(o) => o.values().for_each(|x| gets(x, out)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn styles_page_and_assets_are_served_with_absolute_urls() {
+    let paths = built_viewer().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = router(demo_state(dir.path()).await);
+
+    // Styles: absolute URLs for the host the client reached, layers that exist in the tiles.
+    for name in ["citizens", "planners"] {
+        let (s, media, body) = get(
+            &app,
+            &format!("/styles/{name}.json"),
+            &[
+                ("host", "maps.example:8080"),
+                ("x-forwarded-proto", "https"),
+            ],
+        )
+        .await;
+        assert_eq!((s, media.as_str()), (StatusCode::OK, "application/json"));
+        let style: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(style["version"], 8);
+        assert_eq!(
+            style["sources"]["madinati"]["url"],
+            "https://maps.example:8080/tiles/districts,plans,streets,parcels,service_points.json"
+        );
+        assert_eq!(
+            style["glyphs"],
+            "https://maps.example:8080/fonts/{fontstack}/{range}.pbf"
+        );
+        for layer in style["layers"].as_array().unwrap() {
+            let Some(source_layer) = layer["source-layer"].as_str() else {
+                continue;
+            };
+            let kind: LayerKind = source_layer.parse().unwrap();
+            let mut names = Vec::new();
+            gets(layer, &mut names);
+            for n in names {
+                assert!(
+                    property_names(kind).contains(&n.as_str()),
+                    "{name}: layer {} reads {n}, which {source_layer} tiles do not carry",
+                    layer["id"]
+                );
+            }
+            // Every font the style names has its glyphs built.
+            if let Some(fonts) = layer["layout"]["text-font"].as_array() {
+                for f in fonts {
+                    let f = f.as_str().unwrap();
+                    assert!(
+                        paths
+                            .dist()
+                            .join("fonts")
+                            .join(f)
+                            .join("0-255.pbf")
+                            .is_file(),
+                        "{name}: no glyphs for {f}"
+                    );
+                    let uri = format!("/fonts/{}/1536-1791.pbf", f.replace(' ', "%20"));
+                    let (s, _, body) = get(&app, &uri, &[]).await;
+                    assert_eq!(s, StatusCode::OK, "{uri}");
+                    assert!(body.len() > 10_000, "{uri}: Arabic glyphs expected");
+                }
+            }
+        }
+    }
+    let (s, _, body) = get(&app, "/styles/nope.json", &[]).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let text = String::from_utf8_lossy(&body);
+    assert!(
+        text.contains("/styles/citizens.json") && text.contains("/styles/planners.json"),
+        "{text}"
+    );
+    assert_eq!(
+        get(&app, "/styles/..%2FCargo.toml", &[]).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // GET /: the page for browsers (whatever page parameters), the OGC landing page otherwise.
+    for uri in ["/", "/?style=planners", "/?f=html"] {
+        let accept = if uri == "/?f=html" {
+            "application/json"
+        } else {
+            BROWSER_ACCEPT
+        };
+        let (s, media, body) = get(&app, uri, &[("accept", accept)]).await;
+        assert_eq!(
+            (s, media.as_str()),
+            (StatusCode::OK, "text/html; charset=utf-8"),
+            "{uri}"
+        );
+        let html = String::from_utf8_lossy(&body);
+        assert!(
+            html.contains("مدينتي") && html.contains("My City") && html.contains("dir=\"rtl\"")
+        );
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "no CDN: {html}"
+        );
+    }
+    for (uri, accept) in [
+        ("/", "*/*"),
+        ("/", "application/json"),
+        ("/?f=json", BROWSER_ACCEPT),
+    ] {
+        let (s, media, body) = get(&app, uri, &[("accept", accept)]).await;
+        assert_eq!(s, StatusCode::OK, "{uri} {accept}");
+        assert!(media.starts_with("application/json"), "{uri} {accept}");
+        let landing: Value = serde_json::from_slice(&body).unwrap();
+        assert!(landing["links"].is_array());
+    }
+    assert_eq!(
+        get(&app, "/?style=planners", &[]).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(get(&app, "/?f=xml", &[]).await.0, StatusCode::BAD_REQUEST);
+
+    // The page's assets.
+    for (uri, media) in [
+        ("/viewer/viewer.js", "javascript"),
+        ("/viewer/maplibre-gl-worker.mjs", "javascript"),
+        ("/viewer/maplibre-gl.css", "css"),
+        ("/viewer/viewer.css", "css"),
+    ] {
+        let (s, m, _) = get(&app, uri, &[]).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+        assert!(m.contains(media), "{uri}: {m}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_draws_parcels_service_points_and_labels() {
+    require_tool("chromium");
+    require_tool("node");
+    let paths = built_viewer().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = Application::bind("127.0.0.1:0".parse().unwrap(), demo_state(dir.path()).await)
+        .await
+        .unwrap();
+    let base = format!("http://{}", app.local_addr().unwrap());
+    let server = tokio::spawn(app.run());
+
+    let shot = dir.path().join("map.png");
+    let script = paths.viewer_dir.join("tests/map.mjs");
+    let (viewer_dir, base_url, shot_path) = (paths.viewer_dir.clone(), base.clone(), shot.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .arg(&base_url)
+            .arg(&shot_path)
+            .current_dir(viewer_dir)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("run node web-viewer/tests/map.mjs");
+    server.abort();
+
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let summary: Value = stdout
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| {
+            panic!("map.mjs printed no summary\nstdout: {stdout}\nstderr: {stderr}")
+        });
+    let pretty = serde_json::to_string_pretty(&summary).unwrap();
+    assert!(
+        out.status.success() && summary["ok"] == true,
+        "the map test failed ({}):\n{pretty}\nstderr: {stderr}",
+        out.status
+    );
+    let count = |layer: &str| summary["bySourceLayer"][layer].as_u64().unwrap_or(0);
+    assert!(count("parcels") > 0, "{pretty}");
+    assert!(count("service_points") > 0, "{pretty}");
+    assert!(summary["labels"].as_u64().unwrap_or(0) > 0, "{pretty}");
+    assert_eq!(
+        summary["errors"].as_array().map(Vec::len),
+        Some(0),
+        "{pretty}"
+    );
+    assert_eq!(summary["zoom"], 16.0, "{pretty}");
+    assert!(
+        summary["servicePoint"]["name_ar"].is_string(),
+        "service points carry Arabic names: {pretty}"
+    );
+    assert!(shot.is_file(), "a screenshot was taken");
+}
