@@ -177,15 +177,38 @@ async fn features(
 ) -> Result<Response, ApiError> {
     let layer = collection(&id)?;
     let base = base_url(&headers);
-    let (bytes, crs) = blocking(move || {
-        let snapshot = state.index.snapshot();
-        let index = snapshot.layer(layer);
-        let req = ItemsRequest::parse(index, &Query::parse(raw.as_deref())?)?;
-        let page = items::select(index, &req, &state.categories, snapshot.version);
-        let text = items::collection_json(layer, &page, &req, &base, &state.categories)?;
-        Ok((text.into_bytes(), req.crs.uri()))
-    })
-    .await?;
+    // A small page is written here; anything else (a filter, a large box or page) on the blocking
+    // pool, parsed there again since a filter's prepared geometry stays on one thread.
+    let snapshot = state.index.snapshot();
+    let query = Query::parse(raw.as_deref())?;
+    let small = {
+        let req = ItemsRequest::parse(snapshot.layer(layer), &query)?;
+        if req.is_small() {
+            let page = items::select(
+                snapshot.layer(layer),
+                &req,
+                &state.categories,
+                snapshot.version,
+            );
+            let text = items::collection_json(layer, &page, &req, &base, &state.categories)?;
+            Some((text.into_bytes(), req.crs.uri()))
+        } else {
+            None
+        }
+    };
+    let (bytes, crs) = match small {
+        Some(answer) => answer,
+        None => {
+            blocking(move || {
+                let index = snapshot.layer(layer);
+                let req = ItemsRequest::parse(index, &query)?;
+                let page = items::select(index, &req, &state.categories, snapshot.version);
+                let text = items::collection_json(layer, &page, &req, &base, &state.categories)?;
+                Ok((text.into_bytes(), req.crs.uri()))
+            })
+            .await?
+        }
+    };
     respond_bytes(GEOJSON, bytes, Some(crs))
 }
 

@@ -100,7 +100,21 @@ fn needs(q: &Query, name: &str, other: &str) -> Result<(), OgcError> {
     Ok(())
 }
 
+/// The largest box (square degrees, about 1 km × 1 km here) whose page is cheap enough to write
+/// on the request's own thread.
+const SMALL_BOX_DEG2: f64 = 1e-4;
+
 impl ItemsRequest {
+    /// A small page of a small box without a filter: bounded work (at most a few thousand
+    /// candidates), answered without a hop to the blocking pool.
+    pub fn is_small(&self) -> bool {
+        self.filter.is_none()
+            && self.limit <= 1_000
+            && self.bbox.as_ref().is_some_and(|a| {
+                (a.wgs84.max_x - a.wgs84.min_x) * (a.wgs84.max_y - a.wgs84.min_y) <= SMALL_BOX_DEG2
+            })
+    }
+
     /// Checks the query of an `/items` request on `layer`.
     pub fn parse(layer: &LayerIndex, q: &Query) -> Result<ItemsRequest, OgcError> {
         let id = layer.layer().id();

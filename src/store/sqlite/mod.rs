@@ -8,6 +8,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use futures_util::TryStreamExt;
 use sqlx::Row;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -167,11 +168,17 @@ impl Store for SqliteStore {
         if let Some(b) = bind {
             q = q.bind(b);
         }
-        let rows = q
-            .fetch_all(&self.pool)
+        // Streamed row by row: a million parcels never sit in memory twice (rows and features).
+        let mut stream = q.fetch(&self.pool);
+        let mut out = Vec::new();
+        while let Some(row) = stream
+            .try_next()
             .await
-            .map_err(StoreError::query(format!("reading {layer}")))?;
-        rows.iter().map(|r| rows::feature(layer, r)).collect()
+            .map_err(StoreError::query(format!("reading {layer}")))?
+        {
+            out.push(rows::feature(layer, &row)?);
+        }
+        Ok(out)
     }
 
     async fn parcel_owner(&self, parcel: FeatureId) -> Result<Option<Owner>, StoreError> {
