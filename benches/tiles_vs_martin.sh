@@ -10,10 +10,12 @@
 # Environment: DURATION (seconds per run, default 20), CONNECTIONS (default 16), TILES (tiles
 # per zoom list, default 500), MARTIN (path of a martin binary; installed with cargo otherwise).
 #
-# Both servers get the same layers with the same zoom ranges (Martin's minzoom per table):
-# districts from z8, plans from z11, streets from z10, service points from z12, parcels from z14.
-# madinati generalises further by itself (streets under 30 m wide wait until z12, services other
-# than landmarks until z13), so its tiles at z12 are smaller: the table shows both sizes.
+# Both servers get the same layers, zoom ranges and attributes: districts from z8, plans from
+# z11, streets from z10, service points from z12, parcels from z14 with number, plan, block and
+# land use, and from z16 with all their public fields (Martin: two sources on the parcels table,
+# parcels_lo for z14-15 and parcels_hi for z16+). madinati generalises further by itself (streets
+# under 30 m wide wait until z12, services other than landmarks until z13; polygons simplified
+# below z16), so some of its tiles are smaller: the table shows the largest of each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-20}
@@ -57,14 +59,22 @@ psql_ -c "CREATE EXTENSION IF NOT EXISTS postgis"
 layers=(districts plans streets service_points parcels)
 declare -A geometry=([districts]=MULTIPOLYGON [plans]=MULTIPOLYGON [streets]=MULTILINESTRING
   [service_points]=POINT [parcels]=MULTIPOLYGON)
-declare -A minzoom=([districts]=8 [plans]=11 [streets]=10 [service_points]=12 [parcels]=14)
-# The public attributes of each layer, as madinati shows them (no private fields).
+# Martin's sources: table, minzoom, maxzoom and public attributes (as madinati's tiles carry
+# them; a name the table lacks as a column is skipped).
+sources=(districts plans streets service_points parcels_lo parcels_hi)
+declare -A table=([districts]=districts [plans]=plans [streets]=streets
+  [service_points]=service_points [parcels_lo]=parcels [parcels_hi]=parcels)
+declare -A minzoom=([districts]=8 [plans]=11 [streets]=10 [service_points]=12 [parcels_lo]=14
+  [parcels_hi]=16)
+declare -A maxzoom=([districts]=22 [plans]=22 [streets]=22 [service_points]=22 [parcels_lo]=15
+  [parcels_hi]=22)
 declare -A fields=(
-  [districts]="name_ar name_en city"
-  [plans]="plan_no name status approved_on"
-  [streets]="name_ar name_en width_m"
-  [service_points]="name_ar name_en category"
-  [parcels]="parcel_no plan_no block_no land_use"
+  [districts]="source_id name_ar name_en city area_m2 valid_from valid_to"
+  [plans]="source_id plan_no name status approved_on area_m2 valid_from valid_to"
+  [streets]="source_id name_ar name_en width_m length_m valid_from valid_to"
+  [service_points]="source_id name_ar name_en category phone opening_hours district valid_from valid_to"
+  [parcels_lo]="parcel_no plan_no block_no land_use"
+  [parcels_hi]="source_id parcel_no plan_no block_no district land_use deed_no deed_date official_area_m2 area_m2 valid_from valid_to"
 )
 echo "loading the same data into PostGIS (typed geometry columns with SRID 4326)..."
 for layer in "${layers[@]}"; do
@@ -84,21 +94,22 @@ done
   echo "  pool_size: 20"
   echo "  auto_publish: false"
   echo "  tables:"
-  for layer in "${layers[@]}"; do
-    echo "    $layer:"
+  for source in "${sources[@]}"; do
+    t=martin_${table[$source]}
+    echo "    $source:"
     echo "      schema: public"
-    echo "      table: martin_$layer"
+    echo "      table: $t"
     echo "      srid: 4326"
     echo "      geometry_column: geom"
-    echo "      geometry_type: ${geometry[$layer]}"
+    echo "      geometry_type: ${geometry[${table[$source]}]}"
     echo "      id_column: fid"
-    echo "      minzoom: ${minzoom[$layer]}"
-    echo "      maxzoom: 22"
+    echo "      minzoom: ${minzoom[$source]}"
+    echo "      maxzoom: ${maxzoom[$source]}"
     echo "      properties:"
-    for f in ${fields[$layer]}; do
-      t=$(psql_ -c "SELECT format_type(atttypid, atttypmod) FROM pg_attribute
-                    WHERE attrelid = 'martin_$layer'::regclass AND attname = '$f'")
-      echo "        $f: ${t:-text}"
+    for f in ${fields[$source]}; do
+      type=$(psql_ -c "SELECT format_type(atttypid, atttypmod) FROM pg_attribute
+                       WHERE attrelid = '$t'::regclass AND attname = '$f' AND NOT attisdropped")
+      if [ -n "$type" ]; then echo "        $f: $type"; fi
     done
   done
 } >"$work/martin.yaml"
@@ -118,8 +129,9 @@ for _ in $(seq 1 120); do curl -sf http://127.0.0.1:18091/catalog >/dev/null && 
 curl -sf http://127.0.0.1:18091/catalog >/dev/null || { echo "Martin did not start:"; tail "$work/martin.log"; exit 1; }
 
 list=districts,plans,streets,service_points,parcels
+martin_list=districts,plans,streets,service_points,parcels_lo,parcels_hi
 madinati_url() { echo "http://127.0.0.1:$madinati_port/tiles/$list/$1.mvt"; }
-martin_url() { echo "http://127.0.0.1:18091/$list/$1"; }
+martin_url() { echo "http://127.0.0.1:18091/$martin_list/$1"; }
 
 # The tile lists: random tiles over Dammam-Khobar, kept when madinati has something in them.
 echo "choosing $per_zoom random tiles per zoom..."
@@ -184,7 +196,7 @@ largest() { # url-function list → bytes
 echo "Martin answers with: $(curl -s -D - -o /dev/null -H 'Accept-Encoding: gzip' "$(martin_url "$(head -1 "$work/z14")")" | grep -i '^content-encoding' | tr -d '\r' || echo identity)"
 declare -A m_un t_un m_size t_size
 for z in 12 14 16; do
-  t_un[$z]=$(rate 18091 "$work/z$z" "/$list/" "")
+  t_un[$z]=$(rate 18091 "$work/z$z" "/$martin_list/" "")
   m_un[$z]=$(rate $madinati_port "$work/z$z" "/tiles/$list/" ".mvt")
   m_size[$z]=$(largest madinati_url "$work/z$z")
   t_size[$z]=$(largest martin_url "$work/z$z")

@@ -81,6 +81,18 @@ pub struct Feature {
     /// The public GeoJSON, written on first use and kept: a feature never changes (a change is a
     /// new feature version), so it is written once however often it is served.
     public: PublicCache,
+    /// The geodesic area (polygons) or length (lines), computed on first use and kept.
+    measure: Measure,
+}
+
+/// A lazily computed measure that takes no part in equality (it follows from the geometry).
+#[derive(Clone, Debug, Default)]
+struct Measure(std::sync::OnceLock<f64>);
+
+impl PartialEq for Measure {
+    fn eq(&self, _: &Measure) -> bool {
+        true
+    }
 }
 
 impl Feature {
@@ -119,6 +131,7 @@ impl Feature {
             extra,
             lifespan,
             public: PublicCache::default(),
+            measure: Measure::default(),
         })
     }
 
@@ -156,11 +169,23 @@ impl Feature {
 
     /// Geodesic area in m² on the WGS 84 ellipsoid (0 for points and lines).
     pub fn area_m2(&self) -> f64 {
-        geodesy::area_m2(&self.geometry)
+        match self.geometry {
+            ValidGeometry::Polygon(_) | ValidGeometry::MultiPolygon(_) => *self
+                .measure
+                .0
+                .get_or_init(|| geodesy::area_m2(&self.geometry)),
+            _ => 0.0,
+        }
     }
 
     /// Geodesic length in metres on the WGS 84 ellipsoid (0 for points and polygons).
     pub fn length_m(&self) -> f64 {
-        geodesy::length_m(&self.geometry)
+        match self.geometry {
+            ValidGeometry::MultiLineString(_) => *self
+                .measure
+                .0
+                .get_or_init(|| geodesy::length_m(&self.geometry)),
+            _ => 0.0,
+        }
     }
 }

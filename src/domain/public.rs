@@ -72,80 +72,110 @@ pub fn property_names(layer: super::LayerKind) -> &'static [&'static str] {
     }
 }
 
-fn opt<T: Into<Value>>(v: Option<T>) -> Value {
-    v.map_or(Value::Null, Into::into)
+/// One typed public property's value, borrowed from the feature where it can be.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PublicValue<'a> {
+    Null,
+    Text(&'a str),
+    Owned(String),
+    Number(f64),
+}
+
+impl PublicValue<'_> {
+    /// The value as JSON.
+    pub fn to_json(&self) -> Value {
+        match self {
+            PublicValue::Null => Value::Null,
+            PublicValue::Text(t) => Value::String((*t).to_owned()),
+            PublicValue::Owned(t) => Value::String(t.clone()),
+            PublicValue::Number(x) => json!(x),
+        }
+    }
+}
+
+fn text(v: Option<&str>) -> PublicValue<'_> {
+    v.map_or(PublicValue::Null, PublicValue::Text)
+}
+
+fn owned(v: Option<String>) -> PublicValue<'static> {
+    v.map_or(PublicValue::Null, PublicValue::Owned)
+}
+
+fn number(v: Option<f64>) -> PublicValue<'static> {
+    v.map_or(PublicValue::Null, PublicValue::Number)
+}
+
+/// Calls `visit` with each typed public property of `f`, in the order of [`property_names`],
+/// nulls included (the source's other properties are not visited; see [`properties`]). Tiles
+/// take their attributes from here without building a JSON object.
+pub fn visit_typed<'f>(
+    f: &'f Feature,
+    categories: &'f CategoryRegistry,
+    mut visit: impl FnMut(&'static str, PublicValue<'f>),
+) {
+    visit("source_id", text(f.source_id().map(|s| s.as_str())));
+    let round = |x: f64| (x * 100.0).round() / 100.0;
+    match f.attributes() {
+        Attributes::District(d) => {
+            visit("name_ar", text(d.name_ar.as_deref()));
+            visit("name_en", text(d.name_en.as_deref()));
+            visit("city", text(d.city.as_deref()));
+            visit("area_m2", PublicValue::Number(round(f.area_m2())));
+        }
+        Attributes::Plan(p) => {
+            visit("plan_no", PublicValue::Text(p.plan_no.as_str()));
+            visit("name", text(p.name.as_deref()));
+            visit("status", PublicValue::Text(p.status.code()));
+            visit("approved_on", owned(p.approved_on.map(|d| d.to_string())));
+            visit("area_m2", PublicValue::Number(round(f.area_m2())));
+        }
+        Attributes::Street(s) => {
+            visit("name_ar", text(s.name_ar.as_deref()));
+            visit("name_en", text(s.name_en.as_deref()));
+            visit("width_m", number(s.width_m));
+            visit("length_m", PublicValue::Number(round(f.length_m())));
+        }
+        Attributes::Parcel(p) => {
+            visit("parcel_no", PublicValue::Text(p.parcel_no.as_str()));
+            visit("plan_no", text(p.plan_no.as_ref().map(|v| v.as_str())));
+            visit("block_no", text(p.block_no.as_ref().map(|v| v.as_str())));
+            visit("district", text(p.district.as_deref()));
+            visit("land_use", text(p.land_use.map(|v| v.code())));
+            visit("deed_no", text(p.deed_no.as_deref()));
+            visit("deed_date", owned(p.deed_date.map(|d| d.to_string())));
+            visit("official_area_m2", number(p.official_area_m2));
+            visit("area_m2", PublicValue::Number(round(f.area_m2())));
+        }
+        Attributes::ServicePoint(s) => {
+            visit("name_ar", text(s.name_ar.as_deref()));
+            visit("name_en", text(s.name_en.as_deref()));
+            visit("category", PublicValue::Text(s.category.as_str()));
+            let label = categories.get(&s.category);
+            visit("category_ar", text(label.map(|c| c.label_ar.as_str())));
+            visit("category_en", text(label.map(|c| c.label_en.as_str())));
+            visit("phone", text(s.phone.as_deref()));
+            visit(
+                "opening_hours",
+                owned(s.opening_hours.as_ref().map(|h| h.to_string())),
+            );
+            visit("district", text(s.district.as_deref()));
+        }
+    }
+    let life = f.lifespan();
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        owned(t.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)))
+    };
+    visit("valid_from", time(life.valid_from));
+    visit("valid_to", time(life.valid_to));
 }
 
 /// The public properties: typed attributes first (nulls included, so every feature of a layer has
 /// the same keys), then the source's other properties that do not clash with them.
 pub fn properties(f: &Feature, categories: &CategoryRegistry) -> Map<String, Value> {
     let mut m = Map::new();
-    m.insert(
-        "source_id".into(),
-        opt(f.source_id().map(|s| s.to_string())),
-    );
-    let round = |x: f64| (x * 100.0).round() / 100.0;
-    match f.attributes() {
-        Attributes::District(d) => {
-            m.insert("name_ar".into(), opt(d.name_ar.clone()));
-            m.insert("name_en".into(), opt(d.name_en.clone()));
-            m.insert("city".into(), opt(d.city.clone()));
-            m.insert("area_m2".into(), json!(round(f.area_m2())));
-        }
-        Attributes::Plan(p) => {
-            m.insert("plan_no".into(), json!(p.plan_no.as_str()));
-            m.insert("name".into(), opt(p.name.clone()));
-            m.insert("status".into(), json!(p.status.code()));
-            m.insert(
-                "approved_on".into(),
-                opt(p.approved_on.map(|d| d.to_string())),
-            );
-            m.insert("area_m2".into(), json!(round(f.area_m2())));
-        }
-        Attributes::Street(s) => {
-            m.insert("name_ar".into(), opt(s.name_ar.clone()));
-            m.insert("name_en".into(), opt(s.name_en.clone()));
-            m.insert("width_m".into(), opt(s.width_m));
-            m.insert("length_m".into(), json!(round(f.length_m())));
-        }
-        Attributes::Parcel(p) => {
-            m.insert("parcel_no".into(), json!(p.parcel_no.as_str()));
-            m.insert(
-                "plan_no".into(),
-                opt(p.plan_no.as_ref().map(|v| v.to_string())),
-            );
-            m.insert(
-                "block_no".into(),
-                opt(p.block_no.as_ref().map(|v| v.to_string())),
-            );
-            m.insert("district".into(), opt(p.district.clone()));
-            m.insert("land_use".into(), opt(p.land_use.map(|v| v.code())));
-            m.insert("deed_no".into(), opt(p.deed_no.clone()));
-            m.insert("deed_date".into(), opt(p.deed_date.map(|d| d.to_string())));
-            m.insert("official_area_m2".into(), opt(p.official_area_m2));
-            m.insert("area_m2".into(), json!(round(f.area_m2())));
-        }
-        Attributes::ServicePoint(s) => {
-            m.insert("name_ar".into(), opt(s.name_ar.clone()));
-            m.insert("name_en".into(), opt(s.name_en.clone()));
-            m.insert("category".into(), json!(s.category.as_str()));
-            let label = categories.get(&s.category);
-            m.insert("category_ar".into(), opt(label.map(|c| c.label_ar.clone())));
-            m.insert("category_en".into(), opt(label.map(|c| c.label_en.clone())));
-            m.insert("phone".into(), opt(s.phone.clone()));
-            m.insert(
-                "opening_hours".into(),
-                opt(s.opening_hours.as_ref().map(|h| h.to_string())),
-            );
-            m.insert("district".into(), opt(s.district.clone()));
-        }
-    }
-    let life = f.lifespan();
-    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
-        opt(t.map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string()))
-    };
-    m.insert("valid_from".into(), time(life.valid_from));
-    m.insert("valid_to".into(), time(life.valid_to));
+    visit_typed(f, categories, |k, v| {
+        m.insert(k.to_owned(), v.to_json());
+    });
     for (k, v) in f.extra() {
         if !m.contains_key(k) {
             m.insert(k.clone(), v.clone());

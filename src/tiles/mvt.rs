@@ -6,8 +6,6 @@
 //! `super::clip` and `super::simplify`); this module only writes them as MoveTo / LineTo /
 //! ClosePath commands with zigzag-encoded deltas. Keys and values are deduplicated per layer.
 
-use std::collections::HashMap;
-
 /// A point in tile units (x to the right, y down).
 pub type TilePoint = [i32; 2];
 
@@ -194,9 +192,9 @@ pub struct LayerBuilder {
     name: String,
     extent: u32,
     keys: Vec<String>,
-    key_index: HashMap<String, u32>,
+    key_index: foldhash::HashMap<String, u32>,
     values: Vec<MvtValue>,
-    value_index: HashMap<ValueKey, u32>,
+    value_index: foldhash::HashMap<ValueKey, u32>,
     features: Vec<u8>,
     count: usize,
 }
@@ -208,9 +206,9 @@ impl LayerBuilder {
             name: name.to_string(),
             extent,
             keys: Vec::new(),
-            key_index: HashMap::new(),
+            key_index: foldhash::HashMap::default(),
             values: Vec::new(),
-            value_index: HashMap::new(),
+            value_index: foldhash::HashMap::default(),
             features: Vec::new(),
             count: 0,
         }

@@ -20,7 +20,8 @@ use super::layers::{feature_min_zoom, layer_zoom_range, tile_properties};
 use super::mvt::{LayerBuilder, MvtValue, TileGeometry, push_layer};
 use super::simplify::{self, MIN_AREA, MIN_LENGTH, tolerance};
 use crate::domain::category::CategoryRegistry;
-use crate::domain::{LayerKind, ValidGeometry, public};
+use crate::domain::public::{self, PublicValue};
+use crate::domain::{LayerKind, ValidGeometry};
 use crate::index::Snapshot;
 use crate::store::StoredFeature;
 
@@ -76,10 +77,19 @@ pub fn render_layer(
         let Some(geometry) = tile_geometry(f.feature.geometry(), &projector, square, tol) else {
             continue;
         };
-        let props = public::properties(&f.feature, categories);
-        let tags = names
-            .iter()
-            .filter_map(|n| Some((*n, MvtValue::from_json(props.get(*n)?)?)));
+        let mut tags: Vec<(&str, MvtValue)> = Vec::with_capacity(names.len());
+        public::visit_typed(&f.feature, categories, |name, value| {
+            if !names.contains(&name) {
+                return;
+            }
+            let value = match value {
+                PublicValue::Null => return,
+                PublicValue::Text(t) => MvtValue::String(t.to_owned()),
+                PublicValue::Owned(t) => MvtValue::String(t),
+                PublicValue::Number(x) => MvtValue::Double(x),
+            };
+            tags.push((name, value));
+        });
         built.add(u64::try_from(f.fid.0).ok(), &geometry, tags);
     }
     built
