@@ -159,6 +159,48 @@ async fn serve_answers_on_a_real_port_logs_json_and_stops_on_sigterm() {
     assert!(logs.iter().any(|l| l.contains("shutting down")));
 }
 
+/// The server listens once per core with SO_REUSEPORT; a second server started on the same
+/// port must still fail, not silently share the port.
+#[tokio::test]
+async fn a_second_server_on_the_same_port_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = shared_data("dammam_districts_addressgov.geojson");
+    let out = run(
+        dir.path(),
+        &[
+            "import",
+            "--store",
+            "city.gpkg",
+            "--layer",
+            "districts",
+            input.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+    let (mut child, base) = start(
+        dir.path(),
+        &["serve"],
+        &[("MADINATI_STORE", "city.gpkg")],
+        false,
+    )
+    .await;
+    let listen = base.trim_start_matches("http://");
+    let second = bin()
+        .current_dir(dir.path())
+        .args(["serve", "--store", "city.gpkg", "--listen", listen])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(!second.status.success(), "{stderr}");
+    assert!(stderr.contains("in use"), "{stderr}");
+    // The first one still answers every request (none went to the refused one).
+    for _ in 0..20 {
+        let r = reqwest::get(format!("{base}/health")).await.unwrap();
+        assert!(r.status().is_success());
+    }
+    assert!(terminate(&mut child).success());
+}
+
 #[tokio::test]
 async fn serve_without_a_store_says_how_to_give_one() {
     let dir = tempfile::tempdir().unwrap();
