@@ -97,6 +97,23 @@ async fn start(
     panic!("the server did not come up on {listen}");
 }
 
+/// Imports the real Dammam districts into `dir/city.gpkg`.
+fn import_districts(dir: &std::path::Path) {
+    let input = shared_data("dammam_districts_addressgov.geojson");
+    let out = run(
+        dir,
+        &[
+            "import",
+            "--store",
+            "city.gpkg",
+            "--layer",
+            "districts",
+            input.to_str().unwrap(),
+        ],
+    );
+    assert!(out.status.success());
+}
+
 fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
     let pid = child.id().to_string();
     let ok = std::process::Command::new("kill")
@@ -110,19 +127,7 @@ fn terminate(child: &mut std::process::Child) -> std::process::ExitStatus {
 #[tokio::test]
 async fn serve_answers_on_a_real_port_logs_json_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let input = shared_data("dammam_districts_addressgov.geojson");
-    let out = run(
-        dir.path(),
-        &[
-            "import",
-            "--store",
-            "city.gpkg",
-            "--layer",
-            "districts",
-            input.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success());
+    import_districts(dir.path());
     let (mut child, base) = start(
         dir.path(),
         &["serve", "--log-format", "json"],
@@ -164,19 +169,7 @@ async fn serve_answers_on_a_real_port_logs_json_and_stops_on_sigterm() {
 #[tokio::test]
 async fn a_second_server_on_the_same_port_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let input = shared_data("dammam_districts_addressgov.geojson");
-    let out = run(
-        dir.path(),
-        &[
-            "import",
-            "--store",
-            "city.gpkg",
-            "--layer",
-            "districts",
-            input.to_str().unwrap(),
-        ],
-    );
-    assert!(out.status.success());
+    import_districts(dir.path());
     let (mut child, base) = start(
         dir.path(),
         &["serve"],

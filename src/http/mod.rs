@@ -68,13 +68,15 @@ impl AppState {
 
 /// The application's routes.
 pub fn router(state: AppState) -> Router {
+    // Tiles are stored compressed and rendered on the blocking pool: they skip the compression
+    // and timeout layers, whose per-request cost shows on cache hits.
+    let tiles = tiles::routes().with_state(state.clone());
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .merge(places::routes())
         .merge(search::routes())
         .merge(ogc::routes())
-        .merge(tiles::routes())
         .merge(viewer::routes())
         .fallback(error::not_found)
         .with_state(state)
@@ -83,6 +85,7 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
+        .merge(tiles)
         .layer(TraceLayer::new_for_http())
 }
 
