@@ -181,34 +181,23 @@ async fn features(
     // pool, parsed there again since a filter's prepared geometry stays on one thread.
     let snapshot = state.index.snapshot();
     let query = Query::parse(raw.as_deref())?;
-    let small = {
-        let req = ItemsRequest::parse(snapshot.layer(layer), &query)?;
-        if req.is_small() {
-            let page = items::select(
-                snapshot.layer(layer),
-                &req,
-                &state.categories,
-                snapshot.version,
-            );
-            let text = items::collection_json(layer, &page, &req, &base, &state.categories)?;
-            Some((text.into_bytes(), req.crs.uri()))
-        } else {
-            None
+    let categories = state.categories;
+    let page = move |query: &Query, small_only: bool| {
+        let index = snapshot.layer(layer);
+        let req = ItemsRequest::parse(index, query)?;
+        if small_only && !req.is_small() {
+            return Ok(None);
         }
+        let page = items::select(index, &req, &categories, snapshot.version);
+        let text = items::collection_json(layer, &page, &req, &base, &categories)?;
+        Ok::<_, OgcError>(Some((text.into_bytes(), req.crs.uri())))
     };
-    let (bytes, crs) = match small {
-        Some(answer) => answer,
-        None => {
-            blocking(move || {
-                let index = snapshot.layer(layer);
-                let req = ItemsRequest::parse(index, &query)?;
-                let page = items::select(index, &req, &state.categories, snapshot.version);
-                let text = items::collection_json(layer, &page, &req, &base, &state.categories)?;
-                Ok((text.into_bytes(), req.crs.uri()))
-            })
-            .await?
-        }
+    let answer = match page(&query, true)? {
+        Some(answer) => Some(answer),
+        None => blocking(move || page(&query, false)).await?,
     };
+    let (bytes, crs) =
+        answer.ok_or_else(|| ApiError::Internal("an items page was not written".into()))?;
     respond_bytes(GEOJSON, bytes, Some(crs))
 }
 
