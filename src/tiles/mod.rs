@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod clip;
+pub mod coding;
 pub mod grid;
 pub mod layers;
 pub mod mvt;
