@@ -16,10 +16,10 @@ use crate::store::{AsOf, Store, StoreError, StoredFeature};
 
 mod layer;
 mod nearest;
-mod sphere;
+pub mod sphere;
 
 pub use layer::LayerIndex;
-pub use nearest::{Nearby, NearbyQuery};
+pub use nearest::{Nearby, NearbyQuery, distance_to};
 
 /// Features added, updated or taken out of one layer's current view, applied together.
 #[derive(Clone, Debug, Default)]

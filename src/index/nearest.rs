@@ -120,6 +120,9 @@ fn window_box(at: Coord, r: f64) -> Bbox {
 
 /// Geodesic distance (metres) from a point to the nearest point of a geometry (0 inside a polygon).
 pub fn distance_to(at: Coord, g: &ValidGeometry) -> f64 {
+    if let ValidGeometry::Point(p) = g {
+        return Geodesic.distance(Point(at), *p);
+    }
     // Find the closest point in a local equirectangular frame (exact enough for locating it),
     // then measure the geodesic distance to it.
     let k = at.y.to_radians().cos().max(1e-6);

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use geo::Coord;
 
 use super::normalize::{Term, terms, words};
-use super::rank::{self, Found, Hit, unit_vector};
+use super::rank::{self, Found, Hit};
 use super::reference::{self, Reference};
 use super::refs::RefIndex;
 use super::text::{Field, TextBuilder, TextIndex, Tier, match_words};
@@ -16,6 +16,7 @@ use crate::domain::attributes::Attributes;
 use crate::domain::category::{CategoryCode, CategoryRegistry};
 use crate::domain::{FeatureId, LayerKind, ValidGeometry};
 use crate::index::Snapshot;
+use crate::index::sphere::unit_vector;
 
 /// Words of a query looked for; later ones are ignored (a name is rarely longer, and each word
 /// costs a lookup, and a scan of the vocabulary when partial matches are wanted).

@@ -10,11 +10,12 @@
 use std::cmp::Ordering;
 use std::sync::Arc;
 
-use geo::{Closest, ClosestPoint, Coord, Distance, Geodesic, Intersects, MapCoordsInPlace, Point};
+use geo::Coord;
 
 use super::text::Field;
-use crate::domain::{FeatureId, LayerKind, ValidGeometry};
+use crate::domain::{FeatureId, LayerKind};
 use crate::index::Snapshot;
+use crate::index::sphere::{LOWER_RADIUS_M, lower_bound_m, unit_vector};
 use crate::store::StoredFeature;
 
 /// A feature matched by a query (kept small: a query may match a hundred thousand).
@@ -43,53 +44,14 @@ pub struct Found {
     pub distance_m: Option<f64>,
 }
 
-/// A radius (metres) below every radius of curvature of WGS 84.
-const LOWER_RADIUS_M: f64 = 6_300_000.0;
-
-/// The unit vector of a lon/lat point (degrees).
-pub fn unit_vector(c: Coord) -> [f64; 3] {
-    let (lon, lat) = (c.x.to_radians(), c.y.to_radians());
-    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
-}
-
 /// The squared chord between two unit vectors.
 fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
     (0..3).map(|i| (a[i] - b[i]).powi(2)).sum()
 }
 
-/// A lower bound (metres) of the geodesic distance between points a squared chord apart.
-fn lower_bound_m(chord2: f64) -> f64 {
-    2.0 * (chord2.sqrt() / 2.0).min(1.0).asin() * LOWER_RADIUS_M
-}
-
-/// Geodesic distance (metres) from a point to the nearest point of a geometry (0 inside).
-pub fn distance_m(at: Coord, g: &ValidGeometry) -> f64 {
-    if let ValidGeometry::Point(p) = g {
-        return Geodesic.distance(Point(at), *p);
-    }
-    // Locate the closest point in a local equirectangular frame, then measure geodesically.
-    let k = at.y.to_radians().cos().max(1e-6);
-    let mut local = g.to_geo();
-    local.map_coords_in_place(|c| Coord {
-        x: (c.x - at.x) * k,
-        y: c.y - at.y,
-    });
-    let origin = Point::new(0.0, 0.0);
-    if local.intersects(&origin) {
-        return 0.0;
-    }
-    match local.closest_point(&origin) {
-        Closest::Intersection(_) => 0.0,
-        Closest::SinglePoint(p) => {
-            let back = Coord {
-                x: p.x() / k + at.x,
-                y: p.y() + at.y,
-            };
-            Geodesic.distance(Point(at), Point(back))
-        }
-        Closest::Indeterminate => f64::INFINITY,
-    }
-}
+/// Geodesic distance (metres) from a point to the nearest point of a geometry (0 inside): the
+/// index's measure, so search and nearby agree to the millimetre.
+pub use crate::index::distance_to as distance_m;
 
 fn by_score_then_id(a: &Hit, b: &Hit) -> Ordering {
     b.score

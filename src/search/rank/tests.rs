@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::search::fixtures;
+use geo::{Distance, Geodesic, Point};
 
 /// A hit whose target is its position in `coords` (points), or none.
 fn hit(layer: LayerKind, fid: i64, score: f64, target: Option<u32>) -> Hit {
