@@ -109,13 +109,14 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Parses `lang` (default Arabic).
+    /// Parses `lang` (default Arabic; `ar` or `en`, in any case).
     pub fn from_params(p: &Params) -> Result<Lang, ApiError> {
-        match p.one("lang")? {
-            None | Some("ar") => Ok(Lang::Ar),
-            Some("en") => Ok(Lang::En),
+        match p.one("lang")?.map(str::trim) {
+            None => Ok(Lang::Ar),
+            Some(l) if l.eq_ignore_ascii_case("ar") => Ok(Lang::Ar),
+            Some(l) if l.eq_ignore_ascii_case("en") => Ok(Lang::En),
             Some(other) => Err(ApiError::BadRequest(format!(
-                "lang={other:?}: use ar or en"
+                "lang must be ar or en, got {other:?}"
             ))),
         }
     }

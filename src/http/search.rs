@@ -16,13 +16,13 @@
 
 use std::time::Instant;
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use geo::Coord;
 use serde_json::{Map, Value, json};
 
+use super::params::{Lang, Params};
 use super::{ApiError, AppState};
 use crate::domain::attributes::Attributes;
 use crate::domain::category::CategoryRegistry;
@@ -43,13 +43,7 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/search", get(search))
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Lang {
-    Ar,
-    En,
-}
-
-struct Params {
+struct SearchParams {
     q: String,
     near: Option<Coord>,
     lang: Lang,
@@ -60,21 +54,9 @@ fn bad(message: String) -> ApiError {
     ApiError::BadRequest(message)
 }
 
-fn parse(pairs: Vec<(String, String)>) -> Result<Params, ApiError> {
-    let mut seen: [Option<String>; 4] = Default::default();
-    for (name, value) in pairs {
-        let Some(i) = PARAMETERS.iter().position(|p| *p == name) else {
-            return Err(bad(format!(
-                "unknown parameter {name:?}; /api/search takes {}",
-                PARAMETERS.join(", ")
-            )));
-        };
-        if seen[i].replace(value).is_some() {
-            return Err(bad(format!("{name} is given more than once; give it once")));
-        }
-    }
-    let [q, near, lang, limit] = seen;
-    let q = q.ok_or_else(|| {
+fn parse(raw: Option<&str>) -> Result<SearchParams, ApiError> {
+    let p = Params::parse(raw, &PARAMETERS)?;
+    let q = p.one("q")?.ok_or_else(|| {
         bad("q is required: the text to search for, 1 to 200 characters (e.g. q=صيدلية)".into())
     })?;
     let q = q.trim().to_string();
@@ -94,16 +76,11 @@ fn parse(pairs: Vec<(String, String)>) -> Result<Params, ApiError> {
             "q={q:?} has no letters or digits to search for"
         )));
     }
-    Ok(Params {
+    Ok(SearchParams {
         q,
-        near: near.as_deref().map(parse_near).transpose()?,
-        lang: match lang.as_deref().map(str::trim) {
-            None => Lang::Ar,
-            Some(l) if l.eq_ignore_ascii_case("ar") => Lang::Ar,
-            Some(l) if l.eq_ignore_ascii_case("en") => Lang::En,
-            Some(l) => return Err(bad(format!("lang must be ar or en, got {l:?}"))),
-        },
-        limit: match limit {
+        near: p.one("near")?.map(parse_near).transpose()?,
+        lang: Lang::from_params(&p)?,
+        limit: match p.one("limit")? {
             None => DEFAULT_LIMIT,
             Some(l) => l
                 .trim()
@@ -148,11 +125,9 @@ fn parse_near(text: &str) -> Result<Coord, ApiError> {
 
 async fn search(
     State(state): State<AppState>,
-    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, ApiError> {
-    let Query(pairs) =
-        query.map_err(|e| bad(format!("the query string is not valid: {}", e.body_text())))?;
-    let p = parse(pairs)?;
+    let p = parse(raw.as_deref())?;
     let started = Instant::now();
     let snapshot = state.index.snapshot();
     let index = SEARCH
