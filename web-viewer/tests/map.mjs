@@ -83,7 +83,12 @@ try {
   summary.page = { status: res?.status(), contentType: res?.headers()['content-type'] };
   summary.title = await page.title();
   summary.dir = await page.evaluate(() => document.documentElement.dir);
-  await page.waitForFunction(() => window.map && window.map.isStyleLoaded(), null, { timeout });
+  // Until main.js has run, `window.map` is the <div id="map"> element (named access on window).
+  await page.waitForFunction(
+    () => typeof window.map?.isStyleLoaded === 'function' && window.map.isStyleLoaded(),
+    null,
+    { timeout },
+  );
   summary.webgl = await page.evaluate(() => {
     const gl = window.map.painter?.context?.gl;
     return gl ? gl.getParameter(gl.VERSION) : null;
