@@ -106,6 +106,41 @@ fn as_of_clause(as_of: AsOf) -> (String, Option<String>) {
     }
 }
 
+/// Layers spanning at least this many fids are read in parallel parts.
+const PARALLEL_READ_FROM: i64 = 100_000;
+/// Parts a large layer is read in (connections used at once).
+const READ_PARTS: i64 = 2;
+
+/// The features of `layer` with `from <= fid <= to`, in fid order, streamed row by row (a
+/// million parcels never sit in memory twice, as rows and as features).
+async fn read_range(
+    pool: SqlitePool,
+    layer: LayerKind,
+    as_of: AsOf,
+    from: i64,
+    to: i64,
+) -> Result<Vec<StoredFeature>, StoreError> {
+    let (clause, bind) = as_of_clause(as_of);
+    let sql = format!(
+        "SELECT * FROM {} WHERE fid BETWEEN {from} AND {to} AND {clause} ORDER BY fid",
+        layer.id()
+    );
+    let mut q = sqlx::query(&sql);
+    if let Some(b) = bind {
+        q = q.bind(b);
+    }
+    let mut stream = q.fetch(&pool);
+    let mut out = Vec::new();
+    while let Some(row) = stream
+        .try_next()
+        .await
+        .map_err(StoreError::query(format!("reading {layer}")))?
+    {
+        out.push(rows::feature(layer, &row)?);
+    }
+    Ok(out)
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     fn location(&self) -> String {
@@ -162,21 +197,46 @@ impl Store for SqliteStore {
         layer: LayerKind,
         as_of: AsOf,
     ) -> Result<Vec<StoredFeature>, StoreError> {
-        let (clause, bind) = as_of_clause(as_of);
-        let sql = format!("SELECT * FROM {} WHERE {clause} ORDER BY fid", layer.id());
-        let mut q = sqlx::query(&sql);
-        if let Some(b) = bind {
-            q = q.bind(b);
+        // A large layer is read as consecutive fid ranges in parallel (each on its own
+        // connection, decoded on its own task), then joined in fid order.
+        let (lo, hi): (Option<i64>, Option<i64>) =
+            sqlx::query_as(&format!("SELECT min(fid), max(fid) FROM {}", layer.id()))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(StoreError::query(format!("reading {layer}")))?;
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            return Ok(Vec::new());
+        };
+        let parts = if hi - lo < PARALLEL_READ_FROM {
+            1
+        } else {
+            READ_PARTS
+        };
+        let step = (hi - lo) / parts + 1;
+        let mut tasks = Vec::new();
+        for i in 0..parts {
+            let (from, to) = (lo + i * step, (lo + (i + 1) * step - 1).min(hi));
+            tasks.push(tokio::spawn(read_range(
+                self.pool.clone(),
+                layer,
+                as_of,
+                from,
+                to,
+            )));
         }
-        // Streamed row by row: a million parcels never sit in memory twice (rows and features).
-        let mut stream = q.fetch(&self.pool);
-        let mut out = Vec::new();
-        while let Some(row) = stream
-            .try_next()
-            .await
-            .map_err(StoreError::query(format!("reading {layer}")))?
-        {
-            out.push(rows::feature(layer, &row)?);
+        let mut read = Vec::with_capacity(tasks.len());
+        for task in tasks {
+            read.push(
+                task.await
+                    .map_err(|e| StoreError::Conflict(format!("reading {layer} failed: {e}")))??,
+            );
+        }
+        if read.len() == 1 {
+            return Ok(read.pop().unwrap_or_default());
+        }
+        let mut out = Vec::with_capacity(read.iter().map(Vec::len).sum());
+        for part in read {
+            out.extend(part);
         }
         Ok(out)
     }
