@@ -315,3 +315,23 @@ async fn the_city_size_has_fifty_thousand_parcels() {
         "{groceries} groceries, {hospitals} hospitals"
     );
 }
+
+/// A layer spanning more than a few thousand fids is read as parallel fid ranges: it must come
+/// back whole, in fid order, without duplicates.
+#[tokio::test]
+async fn layers_read_in_parallel_parts_come_back_whole_and_in_fid_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, summary, _) = build(dir.path(), "small.gpkg", DemoSize::Small, 7).await;
+    assert!(
+        count(&summary, LayerKind::Parcels) > 8_000,
+        "parcels span both parts"
+    );
+    for layer in LayerKind::ALL {
+        let current = store.features(layer, AsOf::Current).await.unwrap();
+        assert_eq!(current.len() as u64, count(&summary, layer), "{layer}");
+        assert!(
+            current.windows(2).all(|w| w[0].fid < w[1].fid),
+            "{layer}: fids out of order or repeated"
+        );
+    }
+}

@@ -107,7 +107,7 @@ fn as_of_clause(as_of: AsOf) -> (String, Option<String>) {
 }
 
 /// Layers spanning at least this many fids are read in parallel parts.
-const PARALLEL_READ_FROM: i64 = 100_000;
+const PARALLEL_READ_FROM: i64 = 4_000;
 /// Parts a large layer is read in (connections used at once).
 const READ_PARTS: i64 = 2;
 
