@@ -10,25 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${DURATION:-20}
 conns=${CONNECTIONS:-16}
+source benches/common.sh
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 1; }; }
-command -v pgbench >/dev/null || { echo "pgbench is needed (postgresql-15)"; exit 1; }
-command -v ogr2ogr >/dev/null || { echo "ogr2ogr is needed (gdal-bin)"; exit 1; }
-pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect 15 main start
-cargo build --release --quiet
-bin=target/release/madinati
-work=$(mktemp -d)
-server=""
-cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
-store=${1:-}
-if [ -z "$store" ]; then
-  store=$work/province.gpkg
-  echo "building the province demo..."
-  "$bin" demo build --size province --out "$store" >/dev/null
-fi
-psql_() { psql -h 127.0.0.1 -U postgres -d test -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-psql_ -c "CREATE EXTENSION IF NOT EXISTS postgis"
+need pgbench "postgresql-15"
 echo "loading the same data into PostGIS..."
 for layer in service_points parcels; do
   ogr2ogr -f PostgreSQL "PG:host=127.0.0.1 user=postgres dbname=test" "$store" "$layer" \
@@ -41,6 +25,7 @@ parcels=$(psql_ -c "SELECT count(*) FROM bench_parcels")
 port=18080
 "$bin" serve --store "$store" --listen 127.0.0.1:$port 2>"$work/serve.log" &
 server=$!
+pids+=("$server")
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.5; done
 loaded=$(grep -o 'index loaded.*' "$work/serve.log" | head -1 || true)
 rss=$(awk '/VmRSS/ {print $2}' /proc/$server/status)

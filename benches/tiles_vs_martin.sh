@@ -21,13 +21,6 @@ cd "$(dirname "$0")/.."
 duration=${DURATION:-20}
 conns=${CONNECTIONS:-16}
 per_zoom=${TILES:-500}
-need() { command -v "$1" >/dev/null || { echo "$1 is needed ($2)"; exit 1; }; }
-need wrk "apt-get install wrk"
-need nginx "apt-get install nginx-light"
-need ogr2ogr "apt-get install gdal-bin"
-need psql "postgresql-15"
-need python3 "python3"
-pg_isready -h 127.0.0.1 -q || pg_ctlcluster --skip-systemctl-redirect 15 main start
 martin=${MARTIN:-$(command -v martin || true)}
 if [ -z "$martin" ]; then
   echo "installing Martin 1.14 (without the features that download a native renderer)..."
@@ -36,26 +29,11 @@ if [ -z "$martin" ]; then
   martin=$(command -v martin || echo "$HOME/.cargo/bin/martin")
 fi
 "$martin" --version
-cargo build --release --quiet
-bin=target/release/madinati
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source benches/common.sh
+need wrk "apt-get install wrk"
+need nginx "apt-get install nginx-light"
+need python3 "python3"
 
-store=${1:-}
-if [ -z "$store" ]; then
-  store=$work/province.gpkg
-  echo "building the province demo..."
-  "$bin" demo build --size province --out "$store" >/dev/null
-fi
-
-psql_() { psql -h 127.0.0.1 -U postgres -d test -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-psql_ -c "CREATE EXTENSION IF NOT EXISTS postgis"
 layers=(districts plans streets service_points parcels)
 declare -A geometry=([districts]=MULTIPOLYGON [plans]=MULTIPOLYGON [streets]=MULTILINESTRING
   [service_points]=POINT [parcels]=MULTIPOLYGON)
