@@ -316,7 +316,7 @@ impl OpeningHours {
                     .iter()
                     .any(|s| s.start <= minute && (minute < s.end || s.crosses_midnight())),
             });
-        today || self.spill_into(day).iter().any(|s| minute < s.end)
+        today || self.spill_into(day).any(|s| minute < s.end)
     }
 
     /// Whether the value is open at every minute of every week (`24/7`, `00:00-24:00`, ...).
@@ -330,7 +330,7 @@ impl OpeningHours {
     /// The opening intervals of `day` as sorted, merged `(start, end)` minute pairs within that
     /// day (end exclusive, at most 1440), including the morning part of a span begun the day before.
     pub fn open_intervals_on(&self, day: Weekday) -> Vec<(u16, u16)> {
-        let mut parts: Vec<(u16, u16)> = self.spill_into(day).iter().map(|s| (0, s.end)).collect();
+        let mut parts: Vec<(u16, u16)> = self.spill_into(day).map(|s| (0, s.end)).collect();
         if let Some(i) = self.effective(day) {
             match &self.rules[i].times {
                 RuleTimes::AllDay => parts.push((0, DAY)),
@@ -360,21 +360,17 @@ impl OpeningHours {
     }
 
     /// Midnight-crossing spans of the rule deciding the day before `day`, unless a later rule names `day`.
-    fn spill_into(&self, day: Weekday) -> Vec<TimeSpan> {
-        let Some(prev) = self.effective(day.pred()) else {
-            return Vec::new();
+    fn spill_into(&self, day: Weekday) -> impl Iterator<Item = TimeSpan> + '_ {
+        let spans: &[TimeSpan] = match self.effective(day.pred()) {
+            Some(prev) if !self.effective(day).is_some_and(|today| today > prev) => {
+                match &self.rules[prev].times {
+                    RuleTimes::Spans(spans) => spans,
+                    RuleTimes::AllDay | RuleTimes::Closed => &[],
+                }
+            }
+            _ => &[],
         };
-        if self.effective(day).is_some_and(|today| today > prev) {
-            return Vec::new();
-        }
-        match &self.rules[prev].times {
-            RuleTimes::Spans(spans) => spans
-                .iter()
-                .copied()
-                .filter(|s| s.crosses_midnight())
-                .collect(),
-            RuleTimes::AllDay | RuleTimes::Closed => Vec::new(),
-        }
+        spans.iter().copied().filter(|s| s.crosses_midnight())
     }
 }
 

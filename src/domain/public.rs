@@ -281,11 +281,43 @@ pub fn write_feature(
     } else {
         out.push('{');
         for (k, v) in head {
-            let _ = write!(out, "{}:{v},", Value::from(*k));
+            push_json_str(out, k);
+            out.push(':');
+            push_json(out, v);
+            out.push(',');
         }
         out.push_str(&json.properties[1..]);
     }
     out.push('}');
+}
+
+/// Appends `s` as a JSON string. Plain text (no quote, backslash or control character, the
+/// usual case for keys and names) is copied as it is; anything else is escaped by serde_json.
+pub fn push_json_str(out: &mut String, s: &str) {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    } else if let Ok(quoted) = serde_json::to_string(s) {
+        out.push_str(&quoted);
+    }
+}
+
+/// Appends `v` as JSON text; scalars are written directly (a request's few head values are
+/// written for every feature of a page, and `Value`'s `Display` goes through a `fmt` adapter).
+pub fn push_json(out: &mut String, v: &Value) {
+    use std::fmt::Write;
+    match v {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) => push_json_str(out, s),
+        Value::Array(_) | Value::Object(_) => {
+            let _ = write!(out, "{v}");
+        }
+    }
 }
 
 /// A geometry as a GeoJSON geometry object (EPSG:4326 lon/lat).
@@ -405,6 +437,18 @@ mod tests {
         let fresh = f.public_json(&other);
         assert!(matches!(fresh, std::borrow::Cow::Owned(_)));
         assert_eq!(*fresh, *kept);
+    }
+
+    proptest::proptest! {
+        /// Strings and scalars written directly are the very text serde_json writes.
+        #[test]
+        fn pushed_json_reads_back(s in "\\PC*|[\\x00-\\x7f]{0,12}", x in proptest::num::f64::NORMAL, b in proptest::bool::ANY) {
+            for v in [json!(s), json!(x), json!(b), Value::Null, json!([s, x]), json!({"k": s})] {
+                let mut out = String::new();
+                push_json(&mut out, &v);
+                proptest::prop_assert_eq!(out, v.to_string());
+            }
+        }
     }
 
     #[test]

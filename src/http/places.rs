@@ -121,7 +121,9 @@ async fn nearby(
         categories.insert(found.code.clone());
     }
     let local = riyadh_local(moment);
+    let every = categories.is_empty() && !open_now;
     let filter = |f: &StoredFeature| match f.feature.attributes() {
+        _ if every => true,
         Attributes::ServicePoint(s) => {
             (categories.is_empty() || categories.contains(&s.category))
                 && (!open_now || s.opening_hours.as_ref().is_some_and(|h| h.is_open(local)))

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use geo::{Coord, Intersects, Point, Rect};
-use rstar::{AABB, PointDistance, RTree, RTreeObject};
+use rstar::{AABB, Envelope, PointDistance, RTree, RTreeObject};
 
 use super::ChangeSet;
 use super::sphere::unit_vector;
@@ -16,12 +16,14 @@ use crate::store::StoredFeature;
 #[derive(Clone, Debug)]
 pub(super) struct Boxed {
     pub feature: Arc<StoredFeature>,
+    /// The feature's id, kept beside the box so that hits sort without reaching the feature.
+    fid: FeatureId,
     envelope: AABB<[f64; 2]>,
 }
 
 impl PartialEq for Boxed {
     fn eq(&self, o: &Self) -> bool {
-        self.feature.fid == o.feature.fid
+        self.fid == o.fid
     }
 }
 
@@ -81,6 +83,7 @@ fn boxed(f: &Arc<StoredFeature>) -> Boxed {
     let b = f.feature.geometry().bbox();
     Boxed {
         feature: f.clone(),
+        fid: f.fid,
         envelope: AABB::from_corners([b.min_x, b.min_y], [b.max_x, b.max_y]),
     }
 }
@@ -206,14 +209,17 @@ impl LayerIndex {
                 y: b.max_y,
             },
         );
-        let mut out: Vec<&Arc<StoredFeature>> = self
+        // A feature whose box lies inside the query box meets it: no need to reach its geometry.
+        let mut hits: Vec<&Boxed> = self
             .boxes
             .locate_in_envelope_intersecting(&env)
-            .filter(|e| touches_rect(e.feature.feature.geometry(), &rect))
-            .map(|e| &e.feature)
+            .filter(|e| {
+                env.contains_envelope(&e.envelope)
+                    || touches_rect(e.feature.feature.geometry(), &rect)
+            })
             .collect();
-        out.sort_by_key(|f| f.fid);
-        out
+        hits.sort_unstable_by_key(|e| e.fid);
+        hits.into_iter().map(|e| &e.feature).collect()
     }
 
     /// Features whose box intersects the box (boundary included): a superset of `in_bbox`, in
