@@ -362,7 +362,7 @@ impl OpeningHours {
     /// Midnight-crossing spans of the rule deciding the day before `day`, unless a later rule names `day`.
     fn spill_into(&self, day: Weekday) -> impl Iterator<Item = TimeSpan> + '_ {
         let spans: &[TimeSpan] = match self.effective(day.pred()) {
-            Some(prev) if !self.effective(day).is_some_and(|today| today > prev) => {
+            Some(prev) if self.effective(day).is_none_or(|today| today <= prev) => {
                 match &self.rules[prev].times {
                     RuleTimes::Spans(spans) => spans,
                     RuleTimes::AllDay | RuleTimes::Closed => &[],
