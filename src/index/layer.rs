@@ -63,12 +63,20 @@ impl PointDistance for OnSphere {
     }
 }
 
+/// Whether a geometry meets a box (boundary included). A vertex inside the box settles it at
+/// once (most features crossing a query box's edge have one); otherwise the exact test decides.
 fn touches_rect(g: &ValidGeometry, r: &Rect) -> bool {
+    let (min, max) = (r.min(), r.max());
+    let inside = |c: &Coord| c.x >= min.x && c.x <= max.x && c.y >= min.y && c.y <= max.y;
     match g {
-        ValidGeometry::Point(p) => p.intersects(r),
-        ValidGeometry::MultiLineString(m) => m.intersects(r),
-        ValidGeometry::Polygon(p) => p.intersects(r),
-        ValidGeometry::MultiPolygon(m) => m.intersects(r),
+        ValidGeometry::Point(p) => inside(&p.0),
+        ValidGeometry::MultiLineString(m) => {
+            m.0.iter().any(|l| l.0.iter().any(inside)) || m.intersects(r)
+        }
+        ValidGeometry::Polygon(p) => p.exterior().0.iter().any(inside) || p.intersects(r),
+        ValidGeometry::MultiPolygon(m) => {
+            m.0.iter().any(|p| p.exterior().0.iter().any(inside)) || m.intersects(r)
+        }
     }
 }
 
@@ -292,5 +300,52 @@ impl LayerIndex {
                 std::mem::size_of::<StoredFeature>() + coords * 16 + extra + 96 + per_entry
             })
             .sum()
+    }
+}
+
+#[cfg(test)]
+mod touch_tests {
+    use geo::{LineString, MultiLineString, MultiPolygon, Polygon};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// A small polygon (triangle to hexagon, convex or not) around a centre.
+    fn ring(cx: f64, cy: f64, radii: &[f64]) -> LineString {
+        let n = radii.len() as f64;
+        let mut pts: Vec<Coord> = radii
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let a = i as f64 / n * std::f64::consts::TAU;
+                Coord {
+                    x: cx + r * a.cos(),
+                    y: cy + r * a.sin(),
+                }
+            })
+            .collect();
+        pts.push(pts[0]);
+        LineString(pts)
+    }
+
+    proptest! {
+        /// The vertex shortcut never changes the answer of geo's exact test.
+        #[test]
+        fn touches_rect_is_the_exact_intersection(
+            cx in -1.0f64..1.0, cy in -1.0f64..1.0,
+            radii in prop::collection::vec(0.01f64..0.6, 3..7),
+            x0 in -1.0f64..1.0, y0 in -1.0f64..1.0, w in 0.0f64..0.8, h in 0.0f64..0.8,
+        ) {
+            let r = Rect::new(Coord { x: x0, y: y0 }, Coord { x: x0 + w, y: y0 + h });
+            let outline = ring(cx, cy, &radii);
+            let polygon = Polygon::new(outline.clone(), vec![]);
+            let lines = MultiLineString(vec![outline]);
+            let multi = MultiPolygon(vec![polygon.clone()]);
+            prop_assert_eq!(touches_rect(&ValidGeometry::Polygon(polygon.clone()), &r), polygon.intersects(&r));
+            prop_assert_eq!(touches_rect(&ValidGeometry::MultiPolygon(multi.clone()), &r), multi.intersects(&r));
+            prop_assert_eq!(touches_rect(&ValidGeometry::MultiLineString(lines.clone()), &r), lines.intersects(&r));
+            let p = Point::new(cx, cy);
+            prop_assert_eq!(touches_rect(&ValidGeometry::Point(p), &r), p.intersects(&r));
+        }
     }
 }

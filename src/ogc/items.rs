@@ -131,7 +131,7 @@ fn link(href: String, rel: &str, kind: &str, title: &str) -> Value {
 
 /// The time of a response, RFC 3339 UTC.
 pub fn time_stamp() -> String {
-    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// A page as GeoJSON FeatureCollection text with its links (`base` is the server's URL). The
