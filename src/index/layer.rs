@@ -10,7 +10,7 @@ use rstar::{
 };
 
 use super::ChangeSet;
-use super::sphere::unit_vector;
+use super::chord::{chord2, ecef};
 use crate::domain::{Bbox, FeatureId, LayerKind, ValidGeometry};
 use crate::store::StoredFeature;
 
@@ -36,30 +36,30 @@ impl RTreeObject for Boxed {
     }
 }
 
-/// A point feature as a unit vector in the 3D tree.
+/// A point feature at its Earth-centred position (metres) in the 3D tree.
 #[derive(Clone, Debug)]
-pub(super) struct OnSphere {
+pub(super) struct InSpace {
     pub feature: Arc<StoredFeature>,
     pub at: Coord,
     v: [f64; 3],
 }
 
-impl PartialEq for OnSphere {
+impl PartialEq for InSpace {
     fn eq(&self, o: &Self) -> bool {
         self.feature.fid == o.feature.fid
     }
 }
 
-impl RTreeObject for OnSphere {
+impl RTreeObject for InSpace {
     type Envelope = AABB<[f64; 3]>;
     fn envelope(&self) -> Self::Envelope {
         AABB::from_point(self.v)
     }
 }
 
-impl PointDistance for OnSphere {
+impl PointDistance for InSpace {
     fn distance_2(&self, p: &[f64; 3]) -> f64 {
-        (0..3).map(|i| (self.v[i] - p[i]).powi(2)).sum()
+        chord2(&self.v, p)
     }
 }
 
@@ -98,12 +98,12 @@ fn boxed(f: &Arc<StoredFeature>) -> Boxed {
     }
 }
 
-fn on_sphere(f: &Arc<StoredFeature>) -> Option<OnSphere> {
+fn in_space(f: &Arc<StoredFeature>) -> Option<InSpace> {
     match f.feature.geometry() {
-        ValidGeometry::Point(p) => Some(OnSphere {
+        ValidGeometry::Point(p) => Some(InSpace {
             feature: f.clone(),
             at: p.0,
-            v: unit_vector(p.0),
+            v: ecef(p.0),
         }),
         _ => None,
     }
@@ -127,7 +127,7 @@ impl RTreeParams for IndexParams {
 pub struct LayerIndex {
     layer: LayerKind,
     pub(super) boxes: RTree<Boxed, IndexParams>,
-    pub(super) points: RTree<OnSphere, IndexParams>,
+    pub(super) points: RTree<InSpace, IndexParams>,
     by_fid: BTreeMap<FeatureId, Arc<StoredFeature>>,
 }
 
@@ -138,7 +138,7 @@ impl LayerIndex {
         LayerIndex {
             layer,
             boxes: RTree::bulk_load_with_params(features.iter().map(boxed).collect()),
-            points: RTree::bulk_load_with_params(features.iter().filter_map(on_sphere).collect()),
+            points: RTree::bulk_load_with_params(features.iter().filter_map(in_space).collect()),
             by_fid: features.into_iter().map(|f| (f.fid, f)).collect(),
         }
     }
@@ -153,7 +153,7 @@ impl LayerIndex {
         for fid in gone {
             if let Some(old) = next.by_fid.remove(fid) {
                 next.boxes.remove(&boxed(&old));
-                if let Some(p) = on_sphere(&old) {
+                if let Some(p) = in_space(&old) {
                     next.points.remove(&p);
                 }
             }
@@ -161,7 +161,7 @@ impl LayerIndex {
         for f in changes.upserts {
             let f = Arc::new(f);
             next.boxes.insert(boxed(&f));
-            if let Some(p) = on_sphere(&f) {
+            if let Some(p) = in_space(&f) {
                 next.points.insert(p);
             }
             next.by_fid.insert(f.fid, f);
@@ -276,7 +276,7 @@ impl LayerIndex {
             .map(|f| {
                 let g = f.feature.geometry();
                 let coords = match g {
-                    ValidGeometry::Point(_) => 1 + std::mem::size_of::<OnSphere>() / 16,
+                    ValidGeometry::Point(_) => 1 + std::mem::size_of::<InSpace>() / 16,
                     ValidGeometry::MultiLineString(m) => m.0.iter().map(|l| l.0.len()).sum(),
                     ValidGeometry::Polygon(p) => {
                         p.exterior().0.len()

@@ -14,9 +14,9 @@ use arc_swap::ArcSwap;
 use crate::domain::{FeatureId, LayerKind};
 use crate::store::{AsOf, Store, StoreError, StoredFeature};
 
+pub mod chord;
 mod layer;
 mod nearest;
-pub mod sphere;
 
 pub use layer::LayerIndex;
 pub use nearest::{Nearby, NearbyQuery, distance_to};

@@ -1,8 +1,9 @@
 //! Exact nearest-neighbour search by WGS 84 geodesic distance.
 //!
-//! Point layers: candidates come from the 3D unit-vector R-tree in angle order; each candidate's
-//! geodesic distance is computed (Karney, via `geo`), and the search stops when the lower bound
-//! of the next candidate (`sphere::lower_bound_m`) exceeds the k-th distance found or the radius.
+//! Point layers: candidates come from the 3D R-tree of Earth-centred positions in chord order;
+//! each candidate's geodesic distance is computed (Karney, via `geo`), and the search stops when
+//! the chord to the next candidate (`chord::lower_bound_m`) exceeds the k-th distance found or the
+//! radius.
 //! Other layers (streets): every feature whose box meets a growing window around the point is
 //! measured, so the nearest is exact whatever its shape.
 
@@ -10,8 +11,8 @@ use std::sync::Arc;
 
 use geo::{Closest, ClosestPoint, Coord, Distance, Geodesic, Point};
 
+use super::chord::{LOWER_RADIUS_M, ecef, lower_bound_m};
 use super::layer::LayerIndex;
-use super::sphere::{LOWER_RADIUS_M, lower_bound_m, unit_vector};
 use crate::domain::{Bbox, ValidGeometry};
 use crate::store::StoredFeature;
 
@@ -49,7 +50,7 @@ impl LayerIndex {
             return best;
         }
         let origin = Point(q.at);
-        let v = unit_vector(q.at);
+        let v = ecef(q.at);
         for (candidate, chord2) in self.points.nearest_neighbor_iter_with_distance_2(&v) {
             let bound = lower_bound_m(chord2);
             if q.radius_m.is_some_and(|r| bound > r) {

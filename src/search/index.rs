@@ -16,7 +16,7 @@ use crate::domain::attributes::Attributes;
 use crate::domain::category::{CategoryCode, CategoryRegistry};
 use crate::domain::{FeatureId, LayerKind, ValidGeometry};
 use crate::index::Snapshot;
-use crate::index::sphere::unit_vector;
+use crate::index::chord::ecef;
 
 /// Words of a query looked for; later ones are ignored (a name is rarely longer, and each word
 /// costs a lookup, and a scan of the vocabulary when partial matches are wanted).
@@ -27,7 +27,7 @@ const MAX_TERMS: usize = 16;
 struct Target {
     layer: LayerKind,
     fid: FeatureId,
-    /// Unit vector of a point feature, for distance bounds.
+    /// Earth-centred position of a point feature (`index::chord`), for distance bounds.
     at: Option<[f64; 3]>,
 }
 
@@ -91,7 +91,7 @@ impl SearchIndex {
             for f in snapshot.layer(layer).iter() {
                 let t = targets.len() as u32;
                 let at = match f.feature.geometry() {
-                    ValidGeometry::Point(p) => Some(unit_vector(p.0)),
+                    ValidGeometry::Point(p) => Some(ecef(p.0)),
                     _ => None,
                 };
                 let names = |text: &mut TextBuilder, ar: &Option<String>, en: &Option<String>| {

@@ -3,9 +3,9 @@
 //!
 //! Only the hits that can reach the first `limit` are measured: every hit scoring above the
 //! `limit`-th best score is in; among those scoring exactly that, the nearest fill the rest. Point
-//! features carry a unit vector, whose chord to the query point gives a lower bound of the
-//! geodesic distance (angle × 6,300 km, below every radius of curvature of WGS 84), so candidates
-//! are measured in order of that bound and the search stops once no later one can be nearer.
+//! features carry their Earth-centred position, whose straight-line chord to the query point is a
+//! lower bound of the geodesic distance (`index::chord`), so candidates are measured in order of
+//! that bound and the search stops once no later one can be nearer.
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use geo::Coord;
 use super::text::Field;
 use crate::domain::{FeatureId, LayerKind};
 use crate::index::Snapshot;
-use crate::index::sphere::{LOWER_RADIUS_M, lower_bound_m, unit_vector};
+use crate::index::chord::{chord2, ecef, key_of_distance, lower_bound_m};
 use crate::store::StoredFeature;
 
 /// A feature matched by a query (kept small: a query may match a hundred thousand).
@@ -23,14 +23,14 @@ use crate::store::StoredFeature;
 pub struct Hit {
     pub layer: LayerKind,
     pub field: Field,
-    /// The caller's index of the feature, through which `top` asks for a point's unit vector.
+    /// The caller's index of the feature, through which `top` asks for a point's position.
     pub target: u32,
     pub fid: FeatureId,
     pub score: f64,
 }
 
-/// The unit vector (see [`unit_vector`]) of a hit that is a point feature, if known.
-pub type UnitOf<'a> = &'a dyn Fn(&Hit) -> Option<[f64; 3]>;
+/// The Earth-centred position (see [`ecef`]) of a hit that is a point feature, if known.
+pub type PositionOf<'a> = &'a dyn Fn(&Hit) -> Option<[f64; 3]>;
 
 /// A result: the feature, how it matched, and its distance from the query point.
 #[derive(Clone, Debug)]
@@ -42,11 +42,6 @@ pub struct Found {
     /// Geodesic distance (WGS 84) from the query point to the nearest point of the feature,
     /// metres; 0 inside a polygon. `None` without a query point.
     pub distance_m: Option<f64>,
-}
-
-/// The squared chord between two unit vectors.
-fn chord2(a: &[f64; 3], b: &[f64; 3]) -> f64 {
-    (0..3).map(|i| (a[i] - b[i]).powi(2)).sum()
 }
 
 /// Geodesic distance (metres) from a point to the nearest point of a geometry (0 inside): the
@@ -66,7 +61,7 @@ pub fn top(
     snapshot: &Snapshot,
     near: Option<Coord>,
     limit: usize,
-    unit: UnitOf<'_>,
+    position: PositionOf<'_>,
 ) -> Vec<Found> {
     if limit == 0 || hits.is_empty() {
         return Vec::new();
@@ -103,7 +98,7 @@ pub fn top(
             .partition(|h| h.score > cut);
         chosen.extend(sure.iter().map(|h| (*h, measure(h))));
         let need = limit - chosen.len();
-        chosen.extend(nearest(&tie, at, need, measure, unit));
+        chosen.extend(nearest(&tie, at, need, measure, position));
     }
     chosen.sort_unstable_by(|(a, da), (b, db)| {
         b.score
@@ -121,26 +116,23 @@ pub fn top(
 /// The `need` hits nearest to `at` (ties by layer and id), with their distances.
 ///
 /// Candidates are ordered by a key that never overtakes their geodesic distance: the squared
-/// chord to a point feature's unit vector, and for other features the squared chord of their
+/// chord to a point feature's position, and for other features the square of their
 /// exact distance. Only the nearest few are sorted; the rest are sorted only if needed.
 fn nearest(
     tie: &[Hit],
     at: Coord,
     need: usize,
     measure: impl Fn(&Hit) -> f64,
-    unit: UnitOf<'_>,
+    position: PositionOf<'_>,
 ) -> Vec<(Hit, f64)> {
-    let v = unit_vector(at);
+    let v = ecef(at);
     // (key, position in `tie`); features other than points are measured again when taken.
     let mut cands: Vec<(f64, u32)> = tie
         .iter()
         .enumerate()
-        .map(|(i, h)| match unit(h) {
+        .map(|(i, h)| match position(h) {
             Some(u) => (chord2(&v, &u), i as u32),
-            None => {
-                let half = (measure(h) / (2.0 * LOWER_RADIUS_M)).min(std::f64::consts::FRAC_PI_2);
-                ((2.0 * half.sin()).powi(2), i as u32)
-            }
+            None => (key_of_distance(measure(h)), i as u32),
         })
         .collect();
     let by_key = |a: &(f64, u32), b: &(f64, u32)| a.0.total_cmp(&b.0);

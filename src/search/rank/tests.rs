@@ -15,7 +15,7 @@ fn hit(layer: LayerKind, fid: i64, score: f64, target: Option<u32>) -> Hit {
     }
 }
 
-fn no_units(_: &Hit) -> Option<[f64; 3]> {
+fn no_positions(_: &Hit) -> Option<[f64; 3]> {
     None
 }
 
@@ -63,11 +63,11 @@ fn nearest_among_equal_scores_matches_brute_force() {
             )
         })
         .collect();
-    let units = |h: &Hit| coords.get(h.target as usize).map(|c| unit_vector(*c));
+    let positions = |h: &Hit| coords.get(h.target as usize).map(|c| ecef(*c));
     for at in [Coord { x: 50.1, y: 26.43 }, Coord { x: 49.0, y: 27.0 }] {
         for limit in [1, 5, 12, 40, 100] {
-            let got = top(hits.clone(), &snapshot, Some(at), limit, &units);
-            let unmeasured = top(hits.clone(), &snapshot, Some(at), limit, &no_units);
+            let got = top(hits.clone(), &snapshot, Some(at), limit, &positions);
+            let unmeasured = top(hits.clone(), &snapshot, Some(at), limit, &no_positions);
             assert!(
                 got.iter()
                     .zip(&unmeasured)
@@ -105,7 +105,7 @@ fn without_a_point_ties_go_by_layer_then_id() {
         hit(LayerKind::Districts, 10, 0.8, None),
         hit(LayerKind::ServicePoints, 4, 1.0, None),
     ];
-    let got: Vec<(LayerKind, i64)> = top(hits.clone(), &snapshot, None, 10, &no_units)
+    let got: Vec<(LayerKind, i64)> = top(hits.clone(), &snapshot, None, 10, &no_positions)
         .iter()
         .map(|f| (f.layer, f.feature.fid.0))
         .collect();
@@ -119,8 +119,11 @@ fn without_a_point_ties_go_by_layer_then_id() {
             (ServicePoints, 2)
         ]
     );
-    assert_eq!(top(hits.clone(), &snapshot, None, 2, &no_units).len(), 2);
-    assert!(top(hits, &snapshot, None, 0, &no_units).is_empty());
+    assert_eq!(
+        top(hits.clone(), &snapshot, None, 2, &no_positions).len(),
+        2
+    );
+    assert!(top(hits, &snapshot, None, 0, &no_positions).is_empty());
 }
 
 #[test]
@@ -135,7 +138,7 @@ fn features_missing_from_the_snapshot_are_left_out() {
         &index.snapshot(),
         Some(Coord { x: 50.1, y: 26.43 }),
         10,
-        &no_units,
+        &no_positions,
     );
     assert_eq!(got.len(), 1);
 }
@@ -171,7 +174,7 @@ fn the_lower_bound_stays_below_the_geodesic_distance() {
     let pts = scatter(200);
     for a in &pts[..20] {
         for b in &pts {
-            let bound = lower_bound_m(chord2(&unit_vector(*a), &unit_vector(*b)));
+            let bound = lower_bound_m(chord2(&ecef(*a), &ecef(*b)));
             assert!(bound <= Geodesic.distance(Point(*a), Point(*b)) + 1e-6);
         }
     }
