@@ -290,12 +290,35 @@ impl fmt::Display for Rule {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct OpeningHours {
     rules: Vec<Rule>,
+    /// The week the rules give, as sorted, merged `(start, end)` minutes from Monday 00:00 (end
+    /// exclusive, at most 7 × 1440): one short array to scan when asked whether the place is
+    /// open, rather than rules and their spans spread over the heap.
+    week: Box<[(u16, u16)]>,
 }
 
 impl OpeningHours {
     /// Parses an `opening_hours` value of the supported subset (see the module documentation).
     pub fn parse(input: &str) -> Result<Self, OpeningHoursError> {
         parser::parse(input)
+    }
+
+    /// The value of these rules (in order; later rules override earlier ones for the days they name).
+    fn from_rules(rules: Vec<Rule>) -> Self {
+        let mut hours = OpeningHours {
+            rules,
+            week: Box::new([]),
+        };
+        hours.week = WeekdaySet::ALL
+            .iter()
+            .flat_map(|day| {
+                let from = day.num_days_from_monday() as u16 * DAY;
+                hours
+                    .open_intervals_on(day)
+                    .into_iter()
+                    .map(move |(s, e)| (from + s, from + e))
+            })
+            .collect();
+        hours
     }
 
     /// The rules, in order (later rules override earlier ones for the days they name).
@@ -306,6 +329,14 @@ impl OpeningHours {
     /// Whether the place is open at local time `at` (city time; see [`riyadh_local`]). Seconds are
     /// ignored: open from the first minute of a span, closed from its end minute.
     pub fn is_open(&self, at: NaiveDateTime) -> bool {
+        let minute =
+            (at.weekday().num_days_from_monday() * 1440 + at.hour() * 60 + at.minute()) as u16;
+        self.week.iter().any(|&(s, e)| s <= minute && minute < e)
+    }
+
+    /// [`is_open`](Self::is_open) from the rules themselves (the reference for `week`).
+    #[cfg(test)]
+    fn is_open_by_rules(&self, at: NaiveDateTime) -> bool {
         let (day, minute) = (at.weekday(), (at.hour() * 60 + at.minute()) as u16);
         let today = self
             .effective(day)

@@ -32,7 +32,7 @@ pub(super) fn parse(input: &str) -> Result<OpeningHours> {
     if rules.is_empty() {
         err(K::Empty, 0)
     } else {
-        Ok(OpeningHours { rules })
+        Ok(OpeningHours::from_rules(rules))
     }
 }
 

@@ -414,3 +414,59 @@ fn time_span_accessors() {
         3
     );
 }
+
+mod week {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// `HH:MM-HH:MM` spans, `off`, or nothing (all day), after an optional day selector.
+    fn rule() -> impl Strategy<Value = String> {
+        let day = || prop::sample::select(DAY_NAMES.to_vec());
+        let days = prop_oneof![
+            Just(String::new()),
+            day().prop_map(|d| format!("{d} ")),
+            (day(), day()).prop_map(|(a, b)| format!("{a}-{b} ")),
+            (day(), day()).prop_map(|(a, b)| format!("{a},{b} ")),
+            Just("PH ".to_string()),
+        ];
+        let span = (0u16..24, 0u16..4, 0u16..25, 0u16..4).prop_filter_map(
+            "an empty span",
+            |(h1, q1, h2, q2)| {
+                let (s, e) = (h1 * 60 + q1 * 15, (h2 * 60 + q2 * 15).min(DAY));
+                (s != e).then(|| format!("{:02}:{:02}-{:02}:{:02}", s / 60, s % 60, e / 60, e % 60))
+            },
+        );
+        let times = prop_oneof![
+            Just(String::new()),
+            Just("off".to_string()),
+            prop::collection::vec(span, 1..4).prop_map(|s| s.join(",")),
+        ];
+        (days, times).prop_map(|(d, t)| format!("{d}{t}").trim().to_string())
+    }
+
+    proptest! {
+        /// The precomputed week answers exactly as the rules do, at every quarter hour and at
+        /// the minutes either side of every span's ends.
+        #[test]
+        fn the_week_answers_as_the_rules_do(rules in prop::collection::vec(rule(), 1..5)) {
+            let text = rules.join("; ");
+            let Ok(hours) = OpeningHours::parse(&text) else {
+                return Ok(()); // e.g. a lone empty rule
+            };
+            for (i, day) in DAY_NAMES.iter().enumerate() {
+                for minute in (0..DAY).step_by(15).chain([1, 14, 59, 479, 1439]) {
+                    let t = at(day, &format!("{:02}:{:02}", minute / 60, minute % 60));
+                    prop_assert_eq!(hours.is_open(t), hours.is_open_by_rules(t), "{} on day {} at {}", text, i, minute);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sunday_night_runs_into_monday_morning() {
+        let hours = oh("Su 20:00-03:00");
+        assert!(hours.is_open(at("Mo", "02:59")) && !hours.is_open(at("Mo", "03:00")));
+        assert!(hours.is_open(at("Su", "23:59")) && !hours.is_open(at("Sa", "23:59")));
+    }
+}
