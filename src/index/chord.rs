@@ -10,7 +10,7 @@
 //! points in that thin shell are measured (a bound on a sphere of smaller radius is 1 % short,
 //! 500 m at 50 km, and near a city at that distance that shell holds hundreds of points).
 
-use geo::Coord;
+use geo::{Coord, Distance, Geodesic, Point};
 
 /// WGS 84 semi-major axis, metres.
 const A: f64 = 6_378_137.0;
@@ -45,6 +45,46 @@ pub fn lower_bound_m(chord2: f64) -> f64 {
     (chord2.sqrt() - 1e-6).max(0.0)
 }
 
+/// Chords shorter than this (metres) are measured by [`geodesic_m`]'s series; longer ones by
+/// Karney's algorithm.
+pub const SERIES_UP_TO_M: f64 = 10_000.0;
+
+/// The WGS 84 geodesic distance (metres) between `a` and `b` (lon/lat degrees) whose ECEF
+/// positions ([`ecef`]) are `pa` and `pb`.
+///
+/// Up to [`SERIES_UP_TO_M`]: the chord lengthened by c³κ²/24, κ being the normal curvature of
+/// the ellipsoid in the chord's direction at the mean latitude (Euler: cos²α/M + sin²α/N). The
+/// terms left out are of order c⁵κ⁴ and e²c³κ²·(c/R), a few nanometres at 10 km; it agrees with
+/// Karney's algorithm to within 20 nm (property-tested over the whole Earth), about Karney's own
+/// rounding, at a tenth of the cost. Beyond, Karney's algorithm (via `geo`).
+pub fn geodesic_m(a: Coord, pa: &[f64; 3], b: Coord, pb: &[f64; 3]) -> f64 {
+    let c2 = chord2(pa, pb);
+    if c2 >= SERIES_UP_TO_M * SERIES_UP_TO_M {
+        return Geodesic.distance(Point(a), Point(b));
+    }
+    let c = c2.sqrt();
+    let (sin_lat, cos_lat) = ((a.y + b.y) / 2.0).to_radians().sin_cos();
+    let (sin_lon, cos_lon) = a.x.to_radians().sin_cos();
+    let w = 1.0 - E2 * sin_lat * sin_lat;
+    let n = A / w.sqrt();
+    let m = A * (1.0 - E2) / (w * w.sqrt());
+    let d = [pb[0] - pa[0], pb[1] - pa[1], pb[2] - pa[2]];
+    let north = -sin_lat * cos_lon * d[0] - sin_lat * sin_lon * d[1] + cos_lat * d[2];
+    let east = -sin_lon * d[0] + cos_lon * d[1];
+    let across = north * north + east * east;
+    let kappa = if across > 0.0 {
+        (north * north / m + east * east / n) / across
+    } else {
+        1.0 / m
+    };
+    c + c2 * c * kappa * kappa / 24.0
+}
+
+/// [`geodesic_m`] for two lon/lat points.
+pub fn geodesic_between(a: Coord, b: Coord) -> f64 {
+    geodesic_m(a, &ecef(a), b, &ecef(b))
+}
+
 /// The squared chord whose [`lower_bound_m`] is at most `d` metres (a key for features other
 /// than points, measured exactly, among points keyed by their chord).
 pub fn key_of_distance(d: f64) -> f64 {
@@ -53,7 +93,6 @@ pub fn key_of_distance(d: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use geo::{Distance, Geodesic, Point};
     use proptest::prelude::*;
 
     use super::*;
@@ -81,6 +120,23 @@ mod tests {
             let geodesic = Geodesic.distance(Point(a), Point(b));
             let bound = lower_bound_m(chord2(&ecef(a), &ecef(b)));
             prop_assert!(bound <= geodesic, "{} > {}", bound, geodesic);
+        }
+    }
+
+    proptest! {
+        /// The series agrees with Karney's algorithm to 20 nm wherever it is used (and beyond,
+        /// Karney's is used), anywhere on Earth, from centimetres to beyond the series' range.
+        #[test]
+        fn geodesic_m_is_karneys_distance(
+            x in -180.0f64..180.0, y in -89.9f64..89.9,
+            dx in -0.15f64..0.15, dy in -0.15f64..0.15,
+            scale in prop::sample::select(vec![1.0, 0.1, 1e-3, 1e-6]),
+        ) {
+            let (a, b) = (Coord { x, y }, Coord { x: x + dx * scale, y: (y + dy * scale).clamp(-90.0, 90.0) });
+            let karney = Geodesic.distance(Point(a), Point(b));
+            let ours = geodesic_between(a, b);
+            prop_assert!((ours - karney).abs() <= 2e-8, "{} vs {} (Karney)", ours, karney);
+            prop_assert!(lower_bound_m(chord2(&ecef(a), &ecef(b))) <= ours);
         }
     }
 

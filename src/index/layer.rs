@@ -41,7 +41,7 @@ impl RTreeObject for Boxed {
 pub(super) struct InSpace {
     pub feature: Arc<StoredFeature>,
     pub at: Coord,
-    v: [f64; 3],
+    pub v: [f64; 3],
 }
 
 impl PartialEq for InSpace {

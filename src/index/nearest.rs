@@ -1,7 +1,7 @@
 //! Exact nearest-neighbour search by WGS 84 geodesic distance.
 //!
 //! Point layers: candidates come from the 3D R-tree of Earth-centred positions in chord order;
-//! each candidate's geodesic distance is computed (Karney, via `geo`), and the search stops when
+//! each candidate's geodesic distance is computed (`chord::geodesic_m`), and the search stops when
 //! the chord to the next candidate (`chord::lower_bound_m`) exceeds the k-th distance found or the
 //! radius.
 //! Other layers (streets): every feature whose box meets a growing window around the point is
@@ -9,9 +9,9 @@
 
 use std::sync::Arc;
 
-use geo::{Closest, ClosestPoint, Coord, Distance, Geodesic, Point};
+use geo::{Closest, ClosestPoint, Coord, Point};
 
-use super::chord::{LOWER_RADIUS_M, ecef, lower_bound_m};
+use super::chord::{LOWER_RADIUS_M, ecef, geodesic_between, geodesic_m, lower_bound_m};
 use super::layer::LayerIndex;
 use crate::domain::{Bbox, ValidGeometry};
 use crate::store::StoredFeature;
@@ -49,7 +49,6 @@ impl LayerIndex {
         if q.limit == 0 {
             return best;
         }
-        let origin = Point(q.at);
         let v = ecef(q.at);
         for (candidate, chord2) in self.points.nearest_neighbor_iter_with_distance_2(&v) {
             let bound = lower_bound_m(chord2);
@@ -62,7 +61,7 @@ impl LayerIndex {
             if !(q.filter)(&candidate.feature) {
                 continue;
             }
-            let d = Geodesic.distance(origin, Point(candidate.at));
+            let d = geodesic_m(q.at, &v, candidate.at, &candidate.v);
             if q.radius_m.is_some_and(|r| d > r) {
                 continue;
             }
@@ -122,7 +121,7 @@ fn window_box(at: Coord, r: f64) -> Bbox {
 /// Geodesic distance (metres) from a point to the nearest point of a geometry (0 inside a polygon).
 pub fn distance_to(at: Coord, g: &ValidGeometry) -> f64 {
     if let ValidGeometry::Point(p) = g {
-        return Geodesic.distance(Point(at), *p);
+        return geodesic_between(at, p.0);
     }
     // Find the closest point in a local equirectangular frame (exact enough for locating it),
     // then measure the geodesic distance to it.
@@ -145,7 +144,7 @@ pub fn distance_to(at: Coord, g: &ValidGeometry) -> f64 {
     }
     match local.closest_point(&origin) {
         Closest::Intersection(_) => 0.0,
-        Closest::SinglePoint(p) => Geodesic.distance(Point(at), Point(unscale(p.0))),
+        Closest::SinglePoint(p) => geodesic_between(at, unscale(p.0)),
         // Only for empty geometry, which a valid geometry never is.
         Closest::Indeterminate => f64::INFINITY,
     }

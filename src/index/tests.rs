@@ -2,7 +2,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use geo::{Coord, Distance, Geodesic, Point};
+use geo::Coord;
 use proptest::prelude::*;
 use serde_json::Map;
 
@@ -90,7 +90,7 @@ fn brute_force(
             let ValidGeometry::Point(p) = f.feature.geometry() else {
                 unreachable!()
             };
-            (f.fid, Geodesic.distance(Point(at), *p))
+            (f.fid, super::chord::geodesic_between(at, p.0))
         })
         .filter(|(_, d)| radius.is_none_or(|r| *d <= r))
         .collect();
