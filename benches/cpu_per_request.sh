@@ -11,13 +11,10 @@ cd "$(dirname "$0")/.."
 duration=${DURATION:-8}
 conns=${CONNECTIONS:-16}
 source benches/common.sh
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 1; }; }
+need_wrk
 
 port=18081
-"$bin" serve --store "$store" --listen 127.0.0.1:$port 2>"$work/serve.log" &
-server=$!
-pids+=("$server")
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.5; done
+serve_store $port
 
 cat > "$work/health.lua" <<'LUA'
 request = function() return wrk.format("GET", "/health") end
@@ -25,14 +22,7 @@ LUA
 cat > "$work/fixed.lua" <<'LUA'
 request = function() return wrk.format("GET", "/api/nearby?lon=50.100000&lat=26.300000&limit=10") end
 LUA
-cat > "$work/random.lua" <<'LUA'
-math.randomseed(1)
-request = function()
-  local lon = 49.95 + math.random() * 0.3
-  local lat = 26.2 + math.random() * 0.3
-  return wrk.format("GET", string.format("/api/nearby?lon=%.6f&lat=%.6f&limit=10", lon, lat))
-end
-LUA
+nearby_lua "$work/random.lua"
 
 ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user, kernel (clock ticks)
 hz=$(getconf CLK_TCK)

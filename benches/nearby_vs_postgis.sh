@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 duration=${DURATION:-20}
 conns=${CONNECTIONS:-16}
 source benches/common.sh
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null || { echo "wrk is needed (apt-get install wrk)"; exit 1; }; }
+need_wrk
 need pgbench "postgresql-15"
 echo "loading the same data into PostGIS..."
 for layer in service_points parcels; do
@@ -24,22 +24,12 @@ points=$(psql_ -c "SELECT count(*) FROM bench_service_points")
 parcels=$(psql_ -c "SELECT count(*) FROM bench_parcels")
 
 port=18080
-"$bin" serve --store "$store" --listen 127.0.0.1:$port 2>"$work/serve.log" &
-server=$!
-pids+=("$server")
-for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$port/ready" >/dev/null && break; sleep 0.5; done
+serve_store $port
 loaded=$(grep -o 'index loaded.*' "$work/serve.log" | head -1 || true)
 rss=$(awk '/VmRSS/ {print $2}' /proc/$server/status)
 
 # Random places around Dammam-Khobar (where the demo is dense); boxes of about 300 m.
-cat > "$work/nearby.lua" <<'LUA'
-math.randomseed(1)
-request = function()
-  local lon = 49.95 + math.random() * 0.3
-  local lat = 26.2 + math.random() * 0.3
-  return wrk.format("GET", string.format("/api/nearby?lon=%.6f&lat=%.6f&limit=10", lon, lat))
-end
-LUA
+nearby_lua "$work/nearby.lua"
 cat > "$work/bbox.lua" <<'LUA'
 math.randomseed(2)
 request = function()
