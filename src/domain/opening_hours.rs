@@ -353,9 +353,10 @@ impl OpeningHours {
     /// Whether the value is open at every minute of every week (`24/7`, `00:00-24:00`, ...).
     /// `PH` rules being ignored, `24/7; PH off` counts as always open.
     pub fn is_always_open(&self) -> bool {
-        WeekdaySet::ALL
+        self.week
             .iter()
-            .all(|day| self.open_intervals_on(day) == [(0, DAY)])
+            .copied()
+            .eq((0..7).map(|d| (d * DAY, (d + 1) * DAY)))
     }
 
     /// The opening intervals of `day` as sorted, merged `(start, end)` minute pairs within that

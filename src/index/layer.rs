@@ -89,6 +89,13 @@ fn touches_point(g: &ValidGeometry, q: &Point) -> bool {
     }
 }
 
+/// The features of `hits` in id order, sorted on the ids kept beside their boxes.
+fn in_fid_order<'a>(hits: impl Iterator<Item = &'a Boxed>) -> Vec<&'a Arc<StoredFeature>> {
+    let mut hits: Vec<&Boxed> = hits.collect();
+    hits.sort_unstable_by_key(|e| e.fid);
+    hits.into_iter().map(|e| &e.feature).collect()
+}
+
 fn boxed(f: &Arc<StoredFeature>) -> Boxed {
     let b = f.feature.geometry().bbox();
     Boxed {
@@ -233,16 +240,14 @@ impl LayerIndex {
             },
         );
         // A feature whose box lies inside the query box meets it: no need to reach its geometry.
-        let mut hits: Vec<&Boxed> = self
-            .boxes
-            .locate_in_envelope_intersecting(&env)
-            .filter(|e| {
-                env.contains_envelope(&e.envelope)
-                    || touches_rect(e.feature.feature.geometry(), &rect)
-            })
-            .collect();
-        hits.sort_unstable_by_key(|e| e.fid);
-        hits.into_iter().map(|e| &e.feature).collect()
+        in_fid_order(
+            self.boxes
+                .locate_in_envelope_intersecting(&env)
+                .filter(|e| {
+                    env.contains_envelope(&e.envelope)
+                        || touches_rect(e.feature.feature.geometry(), &rect)
+                }),
+        )
     }
 
     /// Features whose box intersects the box (boundary included): a superset of `in_bbox`, in
@@ -257,14 +262,11 @@ impl LayerIndex {
     /// Features whose geometry contains or touches the point, in id order.
     pub fn at_point(&self, c: Coord) -> Vec<&Arc<StoredFeature>> {
         let p = Point(c);
-        let mut out: Vec<&Arc<StoredFeature>> = self
-            .boxes
-            .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
-            .filter(|e| touches_point(e.feature.feature.geometry(), &p))
-            .map(|e| &e.feature)
-            .collect();
-        out.sort_by_key(|f| f.fid);
-        out
+        in_fid_order(
+            self.boxes
+                .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
+                .filter(|e| touches_point(e.feature.feature.geometry(), &p)),
+        )
     }
 
     /// Estimated heap bytes held: coordinates, attributes and tree entries.

@@ -214,12 +214,28 @@ pub fn polygon(exterior: &[Pt], holes: &[Vec<Pt>], sq: Square, tol: f64) -> Vec<
     rings
 }
 
-/// A line's pieces inside the square, quantised and simplified; pieces reduced to a single
-/// point are dropped.
+/// A line's pieces inside the square, quantised and simplified; pieces that quantise to a
+/// single point are dropped. A piece whose ends meet (it dips into the square and leaves
+/// where it entered) would simplify to that one point: it is kept as its start and its
+/// farthest point instead, so that what it drew is still drawn.
 pub fn line(pts: &[Pt], sq: Square, tol: f64) -> Vec<Vec<TilePoint>> {
     clip_line(pts, sq)
         .iter()
-        .map(|piece| douglas_peucker(&quantise(piece), tol))
+        .map(|piece| {
+            let q = quantise(piece);
+            let mut simple = douglas_peucker(&q, tol);
+            simple.dedup();
+            if simple.len() < 2
+                && let Some(far) = q.iter().max_by_key(|p| {
+                    let (dx, dy) = (i64::from(p[0] - q[0][0]), i64::from(p[1] - q[0][1]));
+                    dx * dx + dy * dy
+                })
+                && *far != q[0]
+            {
+                simple = vec![q[0], *far];
+            }
+            simple
+        })
         .filter(|piece| piece.len() >= 2)
         .collect()
 }
