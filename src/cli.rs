@@ -19,7 +19,9 @@ use crate::domain::crs::Crs;
 use crate::http::{AppState, Application, viewer};
 use crate::import::source::Format;
 use crate::import::{self, ImportOptions};
-use crate::store::{SqliteStore, Store, WriteMode};
+use crate::app::auth::{self, NewUser};
+use crate::domain::account::Roles;
+use crate::store::{self, Store, WriteMode};
 use crate::tiles::cache::TileCache;
 
 /// Exit status of an import that rejected some records.
@@ -55,6 +57,64 @@ enum Command {
     Demo(DemoArgs),
     /// List the store's layers with their feature counts and extents.
     Layers(StoreArg),
+    /// Manage accounts: add, list, disable, enable.
+    User(UserArgs),
+}
+
+#[derive(Debug, Args)]
+struct UserArgs {
+    #[command(subcommand)]
+    action: UserAction,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserAction {
+    /// Add an account; the password is read from standard input (one line).
+    Add {
+        #[command(flatten)]
+        store: StoreArg,
+        /// 3 to 64 letters, digits, '.', '_', '-', '@'.
+        #[arg(long)]
+        username: String,
+        /// citizen, surveyor, planner, admin; several separated by commas.
+        #[arg(long, value_parser = parse_roles)]
+        role: Roles,
+        /// Read the password from standard input (required: never on the command line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        #[arg(long)]
+        name_ar: Option<String>,
+        #[arg(long)]
+        name_en: Option<String>,
+        /// National id or iqama number (10 digits).
+        #[arg(long)]
+        national_id: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+    },
+    /// List accounts (user name, roles, names, disabled); no personal data.
+    List {
+        #[command(flatten)]
+        store: StoreArg,
+    },
+    /// Disable an account: its sessions end at once and it cannot sign in.
+    Disable {
+        #[command(flatten)]
+        store: StoreArg,
+        #[arg(long)]
+        username: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        #[command(flatten)]
+        store: StoreArg,
+        #[arg(long)]
+        username: String,
+    },
+}
+
+fn parse_roles(s: &str) -> Result<Roles, String> {
+    Roles::parse(s)
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +264,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(a) => (a.store.store.clone(), None),
         Command::Layers(a) => (a.store.clone(), None),
         Command::Demo(a) => (None, a.listen),
+        Command::User(a) => match &a.action {
+            UserAction::Add { store, .. }
+            | UserAction::List { store }
+            | UserAction::Disable { store, .. }
+            | UserAction::Enable { store, .. } => (store.store.clone(), None),
+        },
     };
     let tile_cache_mb = match &cli.command {
         Command::Serve(a) => a.tile_cache.tile_cache_mb,
@@ -219,17 +285,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     init_logging(settings.log_format);
     match cli.command {
         Command::Serve(_) => {
-            let store = SqliteStore::open(settings.require_store()?, false)
+            let store = store::open(settings.require_store()?, false)
                 .await
                 .context(
                     "open the store (create one with `madinati import` or `madinati demo build`)",
                 )?;
-            serve(Arc::new(store), &settings).await?;
+            serve(store, &settings).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::User(a) => user_command(&settings, a.action).await,
         Command::Import(a) => import_command(&settings, a).await,
         Command::Layers(_) => {
-            let store = SqliteStore::open(settings.require_store()?, false).await?;
+            let store = store::open(settings.require_store()?, false).await?;
             for layer in LayerKind::ALL {
                 let s = store.layer_summary(layer).await?;
                 let extent = s.extent.map_or("empty".to_string(), |e| {
@@ -259,7 +326,8 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<()>
         .context("build the map viewer")?;
     let state = AppState::load(store.clone(), settings.categories.clone())
         .await?
-        .with_tile_cache(TileCache::with_megabytes(settings.tile_cache_mb));
+        .with_tile_cache(TileCache::with_megabytes(settings.tile_cache_mb))
+        .with_policy(settings.rules.clone(), settings.auth.clone());
     let app = Application::bind(listen, state)
         .await
         .with_context(|| format!("listen on {listen}"))?;
@@ -269,7 +337,7 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<()>
 }
 
 async fn import_command(settings: &Settings, a: ImportArgs) -> anyhow::Result<ExitCode> {
-    let store = SqliteStore::open(settings.require_store()?, true).await?;
+    let store = store::open(settings.require_store()?, true).await?;
     let known: Vec<&str> = crate::domain::attributes::fields(a.layer)
         .iter()
         .map(|f| f.name)
@@ -300,7 +368,7 @@ async fn import_command(settings: &Settings, a: ImportArgs) -> anyhow::Result<Ex
         rejects: a.rejects,
         quiet: a.quiet,
     };
-    let summary = import::import(&store, &opts, Arc::new(settings.categories.clone())).await;
+    let summary = import::import(store.as_ref(), &opts, Arc::new(settings.categories.clone())).await;
     store.close().await;
     let summary = summary?;
     print!("{summary}");
@@ -315,10 +383,10 @@ async fn build_demo(
     size: DemoSize,
     out: &std::path::Path,
     seed: u64,
-) -> anyhow::Result<SqliteStore> {
-    let store = SqliteStore::open(out, true).await?;
+) -> anyhow::Result<Arc<dyn Store>> {
+    let store = store::open(out, true).await?;
     let mut bar = import::progress::Progress::new(None, false);
-    let summary = demo::build(&store, size, seed, &mut |layer, done, total| {
+    let summary = demo::build(store.as_ref(), size, seed, &mut |layer, done, total| {
         bar.update(done, || format!("{layer}: {done}/{total}"));
     })
     .await?;
@@ -343,7 +411,7 @@ async fn demo_command(a: DemoArgs, settings: &Settings) -> anyhow::Result<ExitCo
         }
         None => {
             let store = if a.out.exists() {
-                SqliteStore::open(&a.out, false).await?
+                store::open(&a.out, false).await?
             } else {
                 build_demo(DemoSize::City, &a.out, 1).await?
             };
@@ -351,8 +419,66 @@ async fn demo_command(a: DemoArgs, settings: &Settings) -> anyhow::Result<ExitCo
                 "serving the demo city on http://{}/ (Ctrl-C to stop)",
                 settings.listen
             );
-            serve(Arc::new(store), settings).await?;
+            serve(store, settings).await?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn user_command(settings: &Settings, action: UserAction) -> anyhow::Result<ExitCode> {
+    let store = store::open(settings.require_store()?, false)
+        .await
+        .context("open the store")?;
+    let by = format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()));
+    let result = match action {
+        UserAction::Add {
+            username,
+            role,
+            name_ar,
+            name_en,
+            national_id,
+            phone,
+            ..
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']).to_string();
+            let new = NewUser {
+                username,
+                password,
+                roles: role,
+                name_ar,
+                name_en,
+                national_id,
+                phone,
+            };
+            auth::add_user(store.as_ref(), new, &by).await.map(|u| {
+                println!("added {} ({}), id {}", u.username, u.roles, u.id.0);
+            })
+        }
+        UserAction::List { .. } => {
+            let users = store.users().await?;
+            for u in &users {
+                println!(
+                    "{:<24} {:<28} {:<24} {}",
+                    u.username.as_str(),
+                    u.roles.to_string(),
+                    u.name_en.as_deref().or(u.name_ar.as_deref()).unwrap_or("-"),
+                    if u.disabled { "disabled" } else { "active" }
+                );
+            }
+            Ok(())
+        }
+        UserAction::Disable { username, .. } => auth::set_disabled(store.as_ref(), &username, true, &by)
+            .await
+            .map(|()| println!("disabled {username}; its sessions have ended")),
+        UserAction::Enable { username, .. } => auth::set_disabled(store.as_ref(), &username, false, &by)
+            .await
+            .map(|()| println!("enabled {username}")),
+    };
+    store.close().await;
+    result?;
     Ok(ExitCode::SUCCESS)
 }

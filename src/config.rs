@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::app::auth::AuthConfig;
 use crate::domain::category::{Category, CategoryError, CategoryRegistry};
+use crate::domain::checks::SplitRules;
 
 /// The default GeoPackage of `madinati demo`.
 pub const DEMO_STORE: &str = "madinati-demo.gpkg";
@@ -49,6 +51,13 @@ pub struct FileConfig {
     pub viewer_dir: Option<PathBuf>,
     /// The MapLibre styles (`<name>.json`); default: `styles/` of the source tree.
     pub styles_dir: Option<PathBuf>,
+    /// The municipality's rule numbers for subdivisions and merges (`[rules]`); every key
+    /// optional, the published values by default.
+    #[serde(default)]
+    pub rules: SplitRules,
+    /// Sessions and login throttling (`[auth]`).
+    #[serde(default)]
+    pub auth: AuthConfig,
 }
 
 /// What went wrong reading the configuration.
@@ -102,6 +111,8 @@ pub struct Settings {
     pub viewer_dir: Option<PathBuf>,
     /// The MapLibre styles' directory, when not the source tree's.
     pub styles_dir: Option<PathBuf>,
+    pub rules: SplitRules,
+    pub auth: AuthConfig,
 }
 
 impl Settings {
@@ -127,6 +138,8 @@ impl Settings {
             tile_cache_mb: file.tile_cache_mb.unwrap_or(DEFAULT_TILE_CACHE_MB),
             viewer_dir: file.viewer_dir,
             styles_dir: file.styles_dir,
+            rules: file.rules,
+            auth: file.auth,
         })
     }
 
@@ -157,6 +170,21 @@ mod tests {
         let s = Settings::resolve(FileConfig::default(), None, None, None).unwrap();
         assert_eq!(s.listen.port(), 8080);
         assert!(matches!(s.require_store(), Err(ConfigError::NoStore)));
+    }
+
+    #[test]
+    fn rules_and_auth_come_from_the_file_with_published_defaults() {
+        let file: FileConfig = toml::from_str(
+            "[rules]\nmin_child_area_m2 = 300.0\nmin_frontage_m = 12.0\n[auth]\nsession_hours = 8.0\n",
+        )
+        .unwrap();
+        let s = Settings::resolve(file, None, None, None).unwrap();
+        assert_eq!(s.rules.min_child_area_m2, 300.0);
+        assert_eq!(s.rules.min_frontage_m, 12.0);
+        assert_eq!(s.rules.min_parent_area_m2, SplitRules::default().min_parent_area_m2);
+        assert_eq!(s.auth.session_hours, 8.0);
+        assert_eq!(s.auth.max_failures, AuthConfig::default().max_failures);
+        assert!(toml::from_str::<FileConfig>("[rules]\nmin_chld_area_m2 = 1.0").is_err());
     }
 
     #[test]

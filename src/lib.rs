@@ -3,6 +3,7 @@
 //! The library holds everything; the binary only parses the command line and calls in.
 //! See `docs/ARCHITECTURE.md` for how the parts fit.
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;

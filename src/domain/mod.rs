@@ -4,8 +4,11 @@
 //! Nothing here knows about HTTP or SQL. Values are made by parsing (`TryFrom`, `parse`), so a
 //! value of a domain type is valid by construction and the rest of the system never re-checks it.
 
+pub mod account;
 pub mod attributes;
+pub mod audit;
 pub mod category;
+pub mod checks;
 pub mod crs;
 pub mod feature;
 pub mod geodesy;
@@ -13,6 +16,8 @@ pub mod geometry;
 pub mod layer;
 pub mod opening_hours;
 pub mod public;
+pub mod register;
+pub mod request;
 pub mod wkb;
 
 pub use feature::{Feature, FeatureId, Lifespan, SourceId};

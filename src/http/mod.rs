@@ -14,17 +14,24 @@ use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::app::App;
+use crate::app::auth::AuthConfig;
 use crate::domain::category::CategoryRegistry;
+use crate::domain::checks::SplitRules;
 use crate::index::Index;
 use crate::store::{Store, StoreError};
 use crate::tiles::cache::TileCache;
 
+mod auth;
+mod body;
 mod error;
 mod health;
 mod ogc;
 mod params;
 mod places;
 mod publish;
+mod register;
+mod requests;
 mod search;
 mod tiles;
 pub mod viewer;
@@ -42,6 +49,8 @@ pub struct AppState {
     pub categories: Arc<CategoryRegistry>,
     /// Rendered vector tiles (purged by `publish`).
     pub tiles: Arc<TileCache>,
+    /// The application layer (auth, workflows, publishing) over the same store, index and cache.
+    pub app: Arc<App>,
 }
 
 impl AppState {
@@ -57,11 +66,24 @@ impl AppState {
             mebibytes = report.bytes as f64 / 1048576.0,
             "index loaded"
         );
+        let (index, categories, tiles) = (
+            Arc::new(index),
+            Arc::new(categories),
+            Arc::new(TileCache::default()),
+        );
         Ok(AppState {
+            app: Arc::new(App::new(
+                store.clone(),
+                index.clone(),
+                tiles.clone(),
+                categories.clone(),
+                SplitRules::default(),
+                AuthConfig::default(),
+            )),
             store,
-            index: Arc::new(index),
-            categories: Arc::new(categories),
-            tiles: Arc::new(TileCache::default()),
+            index,
+            categories,
+            tiles,
         })
     }
 }
@@ -74,6 +96,9 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
+        .merge(auth::routes())
+        .merge(requests::routes())
+        .merge(register::routes())
         .merge(places::routes())
         .merge(search::routes())
         .merge(ogc::routes())
@@ -160,7 +185,10 @@ impl Application {
                         .build()?;
                     runtime.block_on(async move {
                         let listener = tokio::net::TcpListener::from_std(listener)?;
-                        axum::serve(listener, router)
+                        axum::serve(
+                            listener,
+                            router.into_make_service_with_connect_info::<SocketAddr>(),
+                        )
                             .with_graceful_shutdown(async move {
                                 let _ = stopped.wait_for(|s| *s).await;
                             })

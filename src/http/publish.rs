@@ -1,24 +1,40 @@
-//! Publishing committed changes: the land workflows call `AppState::publish` after their store
-//! transaction commits; the index takes the change set and the tiles it touches leave the cache.
+//! Publishing committed changes from HTTP-side callers (tests, tools): the work is done by
+//! `app::publish`; this keeps `AppState::publish` as a shorthand.
 
 use std::sync::Arc;
 
 use super::AppState;
+use crate::app::App;
+use crate::app::auth::AuthConfig;
 use crate::domain::LayerKind;
+use crate::domain::checks::SplitRules;
 use crate::index::ChangeSet;
 use crate::tiles::cache::{Published, TileCache};
 
 impl AppState {
-    /// Applies `changes` of `layer` to the index and purges the affected tiles (old and new
-    /// geometries, grown by the render buffer). Call it only after the store has committed:
-    /// the store is the truth, the index and the cache are views of it.
+    /// Applies `changes` of `layer` to the index and purges the affected tiles (see
+    /// `app::publish`). Call it only after the store has committed.
     pub fn publish(&self, layer: LayerKind, changes: ChangeSet) -> Published {
-        self.tiles.publish(&self.index, layer, changes)
+        crate::app::publish::publish(&self.index, &self.tiles, layer, changes)
     }
 
     /// The same state with another tile cache (e.g. sized by `tile_cache_mb`).
     pub fn with_tile_cache(mut self, cache: TileCache) -> AppState {
         self.tiles = Arc::new(cache);
+        let (rules, auth) = (self.app.rules.clone(), self.app.auth.config().clone());
+        self.with_policy(rules, auth)
+    }
+
+    /// The same state with the municipality's rules and session settings.
+    pub fn with_policy(mut self, rules: SplitRules, auth: AuthConfig) -> AppState {
+        self.app = Arc::new(App::new(
+            self.store.clone(),
+            self.index.clone(),
+            self.tiles.clone(),
+            self.categories.clone(),
+            rules,
+            auth,
+        ));
         self
     }
 }

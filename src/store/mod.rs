@@ -9,12 +9,23 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+use crate::domain::account::{Account, Roles, User, UserId, Username};
 use crate::domain::attributes::Owner;
+use crate::domain::audit::{AuditEntry, AuditQuery};
+use crate::domain::request::{LandRequest, RequestEvent, RequestFilter, RequestId};
 use crate::domain::{Bbox, Feature, FeatureId, LayerKind};
 
 pub mod sqlite;
 
+pub use crate::domain::register::{AsOf, LineageEdge, LineageKind, StoredFeature};
+
 pub use sqlite::SqliteStore;
+
+/// Opens the store at `location`: a GeoPackage file path (created when `create` is set). The
+/// one place that chooses a backend, so nothing outside `store` names SQLite.
+pub async fn open(location: &std::path::Path, create: bool) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    Ok(std::sync::Arc::new(SqliteStore::open(location, create).await?))
+}
 
 /// What a store operation could not do.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +58,9 @@ pub enum StoreError {
     /// The write would break a rule of the register.
     #[error("{0}")]
     Conflict(String),
+    /// A parcel is already held by another open request.
+    #[error("parcel {parcel} is already in open request {request}")]
+    Busy { parcel: i64, request: i64 },
 }
 
 impl StoreError {
@@ -74,17 +88,6 @@ impl WriteMode {
     }
 }
 
-/// Which version of the register to read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AsOf {
-    /// Features in force now (`valid_to` unset).
-    Current,
-    /// Features in force at that moment.
-    At(DateTime<Utc>),
-    /// Every version ever recorded.
-    All,
-}
-
 /// Counts of a layer and the box around it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LayerSummary {
@@ -92,32 +95,6 @@ pub struct LayerSummary {
     pub current: u64,
     /// Box around the current features, EPSG:4326 degrees; `None` when empty.
     pub extent: Option<Bbox>,
-}
-
-/// A feature as stored, with its store id.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StoredFeature {
-    pub fid: FeatureId,
-    pub feature: Feature,
-}
-
-/// How a parcel came from another.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LineageKind {
-    Split,
-    Merge,
-    Update,
-}
-
-/// One lineage edge: `parent` was retired into `child`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LineageEdge {
-    pub parent: FeatureId,
-    pub child: FeatureId,
-    pub kind: LineageKind,
-    pub request_id: Option<String>,
-    pub recorded_at: DateTime<Utc>,
 }
 
 /// The counts an import reports when it commits (written to the import log).
@@ -136,6 +113,10 @@ pub trait Store: Send + Sync + 'static {
 
     /// Checks that the store answers.
     async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Flushes and closes the store (the GeoPackage checkpoints its WAL into the main file, so
+    /// the file alone is the whole store again). Later calls fail.
+    async fn close(&self) {}
 
     /// Starts one transaction writing features of `layer`; `source` names where they come from.
     async fn begin_write(
@@ -160,6 +141,132 @@ pub trait Store: Send + Sync + 'static {
 
     /// Lineage edges where the parcel is the parent or the child.
     async fn lineage(&self, parcel: FeatureId) -> Result<Vec<LineageEdge>, StoreError>;
+
+    /// One version of a feature, current or retired.
+    async fn feature(
+        &self,
+        layer: LayerKind,
+        fid: FeatureId,
+    ) -> Result<Option<StoredFeature>, StoreError>;
+
+    /// Starts a unit of work: one transaction over every table (features of any layer,
+    /// lineage, accounts, sessions, requests, audit). It holds the store's write lock from the
+    /// start, so units of work never interleave; dropping it without `commit` rolls it back.
+    async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError>;
+
+    /// An account by user name (any case), with its password hash.
+    async fn account(&self, username: &Username) -> Result<Option<Account>, StoreError>;
+
+    /// A user by id.
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError>;
+
+    /// Every account, by user name.
+    async fn users(&self) -> Result<Vec<User>, StoreError>;
+
+    /// The user of an unexpired session whose token hashes to `token_hash`.
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>, StoreError>;
+
+    /// A land request by id.
+    async fn request(&self, id: RequestId) -> Result<Option<LandRequest>, StoreError>;
+
+    /// Land requests matching `filter`, newest first.
+    async fn requests(&self, filter: &RequestFilter) -> Result<Vec<LandRequest>, StoreError>;
+
+    /// A request's history, oldest first.
+    async fn request_events(&self, id: RequestId) -> Result<Vec<RequestEvent>, StoreError>;
+
+    /// Audit rows, newest first.
+    async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+}
+
+/// A new account.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub username: Username,
+    pub password_hash: String,
+    pub roles: Roles,
+    pub name_ar: Option<String>,
+    pub name_en: Option<String>,
+    pub national_id: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// One transaction over the whole store. Everything done through it becomes visible at once at
+/// `commit`; dropped without `commit` (an error, a kill), nothing of it was ever written.
+#[async_trait]
+pub trait UnitOfWork: Send {
+    /// Adds features (all of one layer) with new fids; returns them in order. Parcels' owners
+    /// are recorded with them.
+    async fn insert(
+        &mut self,
+        layer: LayerKind,
+        features: &[Feature],
+    ) -> Result<Vec<FeatureId>, StoreError>;
+
+    /// End-dates a current feature at `at`; one that is not current is a `Conflict`.
+    async fn retire(
+        &mut self,
+        layer: LayerKind,
+        fid: FeatureId,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Records that `edge.parent` was retired into `edge.child`.
+    async fn record_lineage(&mut self, edge: &LineageEdge) -> Result<(), StoreError>;
+
+    /// Appends an audit row (the store refuses to change or delete one).
+    async fn append_audit(&mut self, entry: &AuditEntry) -> Result<(), StoreError>;
+
+    /// Adds an account; a user name already taken is a `Conflict`.
+    async fn create_user(&mut self, account: &NewAccount) -> Result<UserId, StoreError>;
+
+    /// Disables or enables an account and ends its sessions; false when there is no such user.
+    async fn set_user_disabled(
+        &mut self,
+        username: &Username,
+        disabled: bool,
+    ) -> Result<bool, StoreError>;
+
+    /// Starts a session for `user`, known by the hash of its token.
+    async fn create_session(
+        &mut self,
+        token_hash: &str,
+        user: UserId,
+        expires: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Ends a session.
+    async fn delete_session(&mut self, token_hash: &str) -> Result<(), StoreError>;
+
+    /// A request, read inside this transaction (no one else can change it meanwhile).
+    async fn request(&mut self, id: RequestId) -> Result<Option<LandRequest>, StoreError>;
+
+    /// Stores a new request (its `id` and `version` are set by the store); returns its id.
+    async fn insert_request(&mut self, request: &LandRequest) -> Result<RequestId, StoreError>;
+
+    /// Writes a changed request if its stored version is still `request.version - 1`;
+    /// otherwise a `Conflict` (someone changed it first).
+    async fn update_request(&mut self, request: &LandRequest) -> Result<(), StoreError>;
+
+    /// Appends a step to a request's history.
+    async fn add_request_event(&mut self, event: &RequestEvent) -> Result<(), StoreError>;
+
+    /// Makes `request` hold `parcels`; a parcel another open request holds is a `Busy`.
+    async fn claim_parcels(
+        &mut self,
+        request: RequestId,
+        parcels: &[FeatureId],
+    ) -> Result<(), StoreError>;
+
+    /// Lets go of every parcel `request` holds.
+    async fn release_parcels(&mut self, request: RequestId) -> Result<(), StoreError>;
+
+    /// Makes everything visible at once.
+    async fn commit(self: Box<Self>) -> Result<(), StoreError>;
 }
 
 /// One open write transaction on a layer. Dropping it without `commit` rolls everything back.

@@ -14,15 +14,23 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+use chrono::{DateTime, Utc};
+
 use super::{
     AsOf, LayerSummary, LayerWrite, LineageEdge, LineageKind, Store, StoreError, StoredFeature,
-    WriteMode,
+    UnitOfWork, WriteMode,
 };
+use crate::domain::account::{Account, User, UserId, Username};
+use crate::domain::audit::{AuditEntry, AuditQuery};
+use crate::domain::request::{LandRequest, RequestEvent, RequestFilter, RequestId};
 use crate::domain::attributes::{NationalId, Owner};
 use crate::domain::{Bbox, FeatureId, LayerKind};
 
 pub mod gpkg_blob;
+mod queries;
+mod records;
 mod rows;
+mod unit;
 mod write;
 
 /// GeoPackage's SQLite `application_id` ("GPKG").
@@ -85,13 +93,6 @@ impl SqliteStore {
         &self.path
     }
 
-    /// Closes the pool, checkpointing the WAL into the main file.
-    pub async fn close(&self) {
-        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-            .execute(&self.pool)
-            .await;
-        self.pool.close().await;
-    }
 }
 
 fn as_of_clause(as_of: AsOf) -> (String, Option<String>) {
@@ -145,6 +146,13 @@ async fn read_range(
 impl Store for SqliteStore {
     fn location(&self) -> String {
         self.path.display().to_string()
+    }
+
+    async fn close(&self) {
+        let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await;
+        self.pool.close().await;
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
@@ -280,12 +288,9 @@ impl Store for SqliteStore {
                     fid: parcel.0,
                     reason,
                 };
-                let kind = match r.get::<String, _>(2).as_str() {
-                    "split" => LineageKind::Split,
-                    "merge" => LineageKind::Merge,
-                    "update" => LineageKind::Update,
-                    other => return Err(corrupt(format!("unknown lineage kind {other}"))),
-                };
+                let kind: String = r.get(2);
+                let kind = LineageKind::parse(&kind)
+                    .ok_or_else(|| corrupt(format!("unknown lineage kind {kind}")))?;
                 let at: String = r.get(4);
                 Ok(LineageEdge {
                     parent: FeatureId(r.get(0)),
@@ -296,5 +301,59 @@ impl Store for SqliteStore {
                 })
             })
             .collect()
+    }
+
+    async fn feature(
+        &self,
+        layer: LayerKind,
+        fid: FeatureId,
+    ) -> Result<Option<StoredFeature>, StoreError> {
+        sqlx::query(&format!("SELECT * FROM {} WHERE fid = ?", layer.id()))
+            .bind(fid.0)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query(format!("reading a feature of {layer}")))?
+            .map(|r| rows::feature(layer, &r))
+            .transpose()
+    }
+
+    async fn begin(&self) -> Result<Box<dyn UnitOfWork>, StoreError> {
+        Ok(Box::new(unit::SqliteUnit::begin(&self.pool).await?))
+    }
+
+    async fn account(&self, username: &Username) -> Result<Option<Account>, StoreError> {
+        queries::account(&self.pool, username).await
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        queries::user(&self.pool, id).await
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        queries::users(&self.pool).await
+    }
+
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>, StoreError> {
+        queries::session_user(&self.pool, token_hash, now).await
+    }
+
+    async fn request(&self, id: RequestId) -> Result<Option<LandRequest>, StoreError> {
+        queries::request(&self.pool, id).await
+    }
+
+    async fn requests(&self, filter: &RequestFilter) -> Result<Vec<LandRequest>, StoreError> {
+        queries::requests(&self.pool, filter).await
+    }
+
+    async fn request_events(&self, id: RequestId) -> Result<Vec<RequestEvent>, StoreError> {
+        queries::request_events(&self.pool, id).await
+    }
+
+    async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
+        queries::audit(&self.pool, query).await
     }
 }

@@ -13,9 +13,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use super::gpkg_blob;
 use crate::domain::attributes::{Attributes, Owner};
 use crate::domain::{Bbox, Feature, FeatureId, LayerKind};
-use crate::store::{
-    LayerWrite, LineageEdge, LineageKind, StoreError, WriteCounts, WriteMode, timestamp,
-};
+use crate::store::{LayerWrite, LineageEdge, StoreError, WriteCounts, WriteMode, timestamp};
 
 const ROWS_PER_STATEMENT: usize = 256;
 
@@ -268,11 +266,7 @@ impl SqliteLayerWrite {
                 }
             }
         }
-        let next_fid: i64 = sqlx::query(&format!("SELECT COALESCE(MAX(fid), 0) + 1 FROM {t}"))
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(StoreError::query(format!("reading the next id of {t}")))?
-            .get(0);
+        let next_fid = next_fid(&mut tx, layer).await?;
         Ok(SqliteLayerWrite {
             tx,
             layer,
@@ -289,61 +283,147 @@ impl SqliteLayerWrite {
         chunk: &[Feature],
         fids: &mut Vec<FeatureId>,
     ) -> Result<(), StoreError> {
-        let mut values = Vec::with_capacity(chunk.len() * columns(self.layer).len());
         let first = self.next_fid;
-        for (i, f) in chunk.iter().enumerate() {
-            row(first + i as i64, f, &mut values);
+        for f in chunk {
             let b = f.geometry().bbox();
             self.extent = Some(self.extent.map_or(b, |e| e.union(b)));
         }
-        let partial;
-        let sql = if chunk.len() == ROWS_PER_STATEMENT {
-            &self.full_batch_sql
-        } else {
-            partial = insert_sql(self.layer, chunk.len());
-            &partial
-        };
-        let mut q = sqlx::query(sql);
-        for v in values {
-            q = match v {
-                Sql::Int(i) => q.bind(i),
-                Sql::Real(r) => q.bind(r),
-                Sql::Text(t) => q.bind(t),
-                Sql::Blob(b) => q.bind(b),
-                Sql::Null => q.bind(None::<String>),
-            };
-        }
-        q.execute(&mut *self.tx)
-            .await
-            .map_err(StoreError::query(format!("inserting into {}", self.layer)))?;
-        let owners: Vec<(i64, &Owner)> = chunk
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| match f.attributes() {
-                Attributes::Parcel(p) => p.owner.as_ref().map(|o| (first + i as i64, o)),
-                _ => None,
-            })
-            .collect();
-        if !owners.is_empty() {
-            let sql = format!(
-                "INSERT INTO parcel_owners (parcel_fid, owner_name, owner_id) VALUES {}",
-                vec!["(?, ?, ?)"; owners.len()].join(",")
-            );
-            let mut q = sqlx::query(&sql);
-            for (fid, owner) in owners {
-                q = q
-                    .bind(fid)
-                    .bind(owner.name.as_str())
-                    .bind(owner.national_id.as_str());
-            }
-            q.execute(&mut *self.tx)
-                .await
-                .map_err(StoreError::query("recording parcel owners"))?;
-        }
+        let sql = (chunk.len() == ROWS_PER_STATEMENT).then_some(self.full_batch_sql.as_str());
+        insert_rows(&mut self.tx, self.layer, first, chunk, sql).await?;
         fids.extend((0..chunk.len() as i64).map(|i| FeatureId(first + i)));
         self.next_fid += chunk.len() as i64;
         Ok(())
     }
+}
+
+/// Inserts `chunk` (features of `layer`, at most `ROWS_PER_STATEMENT`) with fids `first`,
+/// `first + 1`, ..., and their owners, in the open transaction. `sql` is a prepared statement
+/// for exactly `chunk.len()` rows, when the caller keeps one.
+pub(super) async fn insert_rows(
+    conn: &mut sqlx::SqliteConnection,
+    layer: LayerKind,
+    first: i64,
+    chunk: &[Feature],
+    sql: Option<&str>,
+) -> Result<(), StoreError> {
+    if let Some(f) = chunk.iter().find(|f| f.layer() != layer) {
+        return Err(StoreError::Conflict(format!(
+            "a {} feature cannot go into {}",
+            f.layer(),
+            layer
+        )));
+    }
+    let mut values = Vec::with_capacity(chunk.len() * columns(layer).len());
+    for (i, f) in chunk.iter().enumerate() {
+        row(first + i as i64, f, &mut values);
+    }
+    let partial;
+    let sql = match sql {
+        Some(sql) => sql,
+        None => {
+            partial = insert_sql(layer, chunk.len());
+            &partial
+        }
+    };
+    let mut q = sqlx::query(sql);
+    for v in values {
+        q = match v {
+            Sql::Int(i) => q.bind(i),
+            Sql::Real(r) => q.bind(r),
+            Sql::Text(t) => q.bind(t),
+            Sql::Blob(b) => q.bind(b),
+            Sql::Null => q.bind(None::<String>),
+        };
+    }
+    q.execute(&mut *conn)
+        .await
+        .map_err(StoreError::query(format!("inserting into {layer}")))?;
+    let owners: Vec<(i64, &Owner)> = chunk
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f.attributes() {
+            Attributes::Parcel(p) => p.owner.as_ref().map(|o| (first + i as i64, o)),
+            _ => None,
+        })
+        .collect();
+    if !owners.is_empty() {
+        let sql = format!(
+            "INSERT INTO parcel_owners (parcel_fid, owner_name, owner_id) VALUES {}",
+            vec!["(?, ?, ?)"; owners.len()].join(",")
+        );
+        let mut q = sqlx::query(&sql);
+        for (fid, owner) in owners {
+            q = q
+                .bind(fid)
+                .bind(owner.name.as_str())
+                .bind(owner.national_id.as_str());
+        }
+        q.execute(&mut *conn)
+            .await
+            .map_err(StoreError::query("recording parcel owners"))?;
+    }
+    Ok(())
+}
+
+/// The next free fid of `layer` (fids are never reused: history keeps them).
+pub(super) async fn next_fid(
+    conn: &mut sqlx::SqliteConnection,
+    layer: LayerKind,
+) -> Result<i64, StoreError> {
+    let t = layer.id();
+    Ok(
+        sqlx::query(&format!("SELECT COALESCE(MAX(fid), 0) + 1 FROM {t}"))
+            .fetch_one(&mut *conn)
+            .await
+            .map_err(StoreError::query(format!("reading the next id of {t}")))?
+            .get(0),
+    )
+}
+
+/// End-dates a current feature; one that is not current is a `Conflict` (someone retired it first).
+pub(super) async fn retire(
+    conn: &mut sqlx::SqliteConnection,
+    layer: LayerKind,
+    fid: FeatureId,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let t = layer.id();
+    let done = sqlx::query(&format!(
+        "UPDATE {t} SET valid_to = ? WHERE fid = ? AND valid_to IS NULL"
+    ))
+    .bind(timestamp(at))
+    .bind(fid.0)
+    .execute(&mut *conn)
+    .await
+    .map_err(StoreError::query(format!("retiring a feature of {t}")))?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict(format!(
+            "{t} feature {} is not current: it cannot be retired",
+            fid.0
+        )))
+    }
+}
+
+/// Records a lineage edge.
+pub(super) async fn record_lineage(
+    conn: &mut sqlx::SqliteConnection,
+    edge: &LineageEdge,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO parcel_lineage (parent_fid, child_fid, kind, request_id, recorded_at) \
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(edge.parent.0)
+    .bind(edge.child.0)
+    .bind(edge.kind.code())
+    .bind(&edge.request_id)
+    .bind(timestamp(edge.recorded_at))
+    .execute(&mut *conn)
+    .await
+    .map(|_| ())
+    .map_err(StoreError::query("recording lineage"))
 }
 
 #[async_trait]
@@ -355,36 +435,13 @@ impl LayerWrite for SqliteLayerWrite {
     async fn insert(&mut self, features: &[Feature]) -> Result<Vec<FeatureId>, StoreError> {
         let mut fids = Vec::with_capacity(features.len());
         for chunk in features.chunks(ROWS_PER_STATEMENT) {
-            if let Some(f) = chunk.iter().find(|f| f.layer() != self.layer) {
-                return Err(StoreError::Conflict(format!(
-                    "a {} feature cannot go into {}",
-                    f.layer(),
-                    self.layer
-                )));
-            }
             self.insert_chunk(chunk, &mut fids).await?;
         }
         Ok(fids)
     }
 
     async fn retire(&mut self, fid: FeatureId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let t = self.layer.id();
-        let done = sqlx::query(&format!(
-            "UPDATE {t} SET valid_to = ? WHERE fid = ? AND valid_to IS NULL"
-        ))
-        .bind(timestamp(at))
-        .bind(fid.0)
-        .execute(&mut *self.tx)
-        .await
-        .map_err(StoreError::query(format!("retiring a feature of {t}")))?;
-        if done.rows_affected() == 1 {
-            Ok(())
-        } else {
-            Err(StoreError::Conflict(format!(
-                "{t} feature {} is not current: it cannot be retired",
-                fid.0
-            )))
-        }
+        retire(&mut self.tx, self.layer, fid, at).await
     }
 
     async fn record_lineage(&mut self, edge: &LineageEdge) -> Result<(), StoreError> {
@@ -394,24 +451,7 @@ impl LayerWrite for SqliteLayerWrite {
                 self.layer
             )));
         }
-        let kind = match edge.kind {
-            LineageKind::Split => "split",
-            LineageKind::Merge => "merge",
-            LineageKind::Update => "update",
-        };
-        sqlx::query(
-            "INSERT INTO parcel_lineage (parent_fid, child_fid, kind, request_id, recorded_at) \
-             VALUES (?, ?, ?, ?, ?)",
-        )
-        .bind(edge.parent.0)
-        .bind(edge.child.0)
-        .bind(kind)
-        .bind(&edge.request_id)
-        .bind(timestamp(edge.recorded_at))
-        .execute(&mut *self.tx)
-        .await
-        .map(|_| ())
-        .map_err(StoreError::query("recording lineage"))
+        record_lineage(&mut self.tx, edge).await
     }
 
     async fn commit(mut self: Box<Self>, counts: WriteCounts) -> Result<(), StoreError> {

@@ -1,0 +1,57 @@
+//! The application layer, between `http` and `store`/`index`: what the system does, whoever
+//! asks (an HTTP handler, the command line, a test). Handlers parse and answer; everything else
+//! happens here.
+//!
+//! - `auth`: accounts, sessions, roles;
+//! - `workflow`: land requests on one lifecycle (a pure transition table), each command one
+//!   unit of work with its audit rows;
+//! - `publish`: after a commit, the index's change set and the purge of the tiles it touches;
+//! - `audit`: the actor and the rows their actions leave.
+
+use std::sync::Arc;
+
+use crate::domain::category::CategoryRegistry;
+use crate::domain::checks::SplitRules;
+use crate::index::Index;
+use crate::store::Store;
+use crate::tiles::cache::TileCache;
+
+pub mod audit;
+pub mod auth;
+pub mod failpoint;
+pub mod publish;
+pub mod workflow;
+
+/// Everything the application's operations reach.
+pub struct App {
+    /// The truth.
+    pub store: Arc<dyn Store>,
+    /// The view every read is answered from.
+    pub index: Arc<Index>,
+    /// Rendered tiles (purged by `publish`).
+    pub tiles: Arc<TileCache>,
+    pub categories: Arc<CategoryRegistry>,
+    /// The municipality's rule numbers for subdivisions and merges.
+    pub rules: SplitRules,
+    pub auth: auth::Auth,
+}
+
+impl App {
+    pub fn new(
+        store: Arc<dyn Store>,
+        index: Arc<Index>,
+        tiles: Arc<TileCache>,
+        categories: Arc<CategoryRegistry>,
+        rules: SplitRules,
+        auth: auth::AuthConfig,
+    ) -> App {
+        App {
+            auth: auth::Auth::new(store.clone(), auth),
+            store,
+            index,
+            tiles,
+            categories,
+            rules,
+        }
+    }
+}

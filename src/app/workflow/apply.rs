@@ -1,0 +1,203 @@
+//! An approval: the one step that changes the register. The checks run again against today's
+//! register (a street may have gone, a neighbour may have been split since submission); then
+//! one unit of work retires the parents, inserts the children (new fids, owners carried over),
+//! records the lineage edges, releases the parcels and closes the request with its history and
+//! audit rows; then the change set is published (index and tiles) before the answer is sent.
+
+use std::sync::Arc;
+
+use chrono::Utc;
+use serde_json::{Map, json};
+
+use super::machine::{self, Command};
+use super::{WorkflowError, current, evaluate, record, reread, visible};
+use crate::app::App;
+use crate::app::audit::Actor;
+use crate::app::failpoint;
+use crate::domain::attributes::{Attributes, Parcel};
+use crate::domain::checks::proposal::ProposedParcel;
+use crate::domain::request::{LandRequest, RequestKind};
+use crate::domain::{Feature, LayerKind, Lifespan, ValidGeometry};
+use crate::index::ChangeSet;
+use crate::store::{LineageEdge, LineageKind, StoredFeature};
+
+/// The children as features: the first parent's plan, block and district; the proposal's land
+/// use, else the parent's; the parents' owner (a merge's parents share one, as checked).
+fn children(
+    r: &LandRequest,
+    proposed: &[ProposedParcel],
+    parents: &[Arc<StoredFeature>],
+    at: chrono::DateTime<Utc>,
+) -> Result<Vec<Feature>, WorkflowError> {
+    let first = parents
+        .first()
+        .and_then(|p| match p.feature.attributes() {
+            Attributes::Parcel(p) => Some(p.clone()),
+            _ => None,
+        })
+        .ok_or_else(|| WorkflowError::Conflict("the parcels are no longer current".into()))?;
+    let mut out = Vec::with_capacity(proposed.len());
+    for child in proposed {
+        let (Ok(no), Ok(polygon)) = (&child.parcel_no, &child.geometry) else {
+            return Err(WorkflowError::Invalid(format!(
+                "proposed parcel {} is not valid",
+                child.index + 1
+            )));
+        };
+        let parcel = Parcel {
+            parcel_no: no.clone(),
+            plan_no: first.plan_no.clone(),
+            block_no: first.block_no.clone(),
+            district: first.district.clone(),
+            land_use: child.land_use.or(first.land_use),
+            deed_no: None,
+            deed_date: None,
+            official_area_m2: None,
+            owner: first.owner.clone(),
+        };
+        let mut extra = Map::new();
+        extra.insert("request_id".into(), json!(r.id.0));
+        let f = Feature::new(
+            None,
+            ValidGeometry::Polygon(polygon.clone()),
+            Attributes::Parcel(parcel),
+            extra,
+            Lifespan {
+                valid_from: Some(at),
+                valid_to: None,
+            },
+        )
+        .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+        out.push(f);
+    }
+    Ok(out)
+}
+
+pub(super) async fn approve(
+    app: &App,
+    actor: &Actor,
+    id: crate::domain::request::RequestId,
+    comment: Option<String>,
+) -> Result<LandRequest, WorkflowError> {
+    let comment = super::clean_comment(comment)?;
+    let before = visible(app, actor, id).await?;
+    machine::step(Some(current(&before)), Command::Approve, &actor.user)?;
+    let sub = super::Submission::of_request(&before)?;
+    let eval = evaluate(app, &sub).await?;
+    if !eval.passed() {
+        return Err(WorkflowError::ChecksFailed(eval.checks));
+    }
+    // The parents' owners travel with the children: read them from the store (the index holds
+    // no owners).
+    let mut parents = Vec::with_capacity(eval.parents.len());
+    for p in &eval.parents {
+        let mut f = p.as_ref().clone();
+        if let Attributes::Parcel(attrs) = f.feature.attributes() {
+            let mut attrs = attrs.clone();
+            attrs.owner = app.store.parcel_owner(p.fid).await?;
+            f.feature = Feature::new(
+                f.feature.source_id().cloned(),
+                f.feature.geometry().clone(),
+                Attributes::Parcel(attrs),
+                f.feature.extra().clone(),
+                f.feature.lifespan(),
+            )
+            .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+        }
+        parents.push(Arc::new(f));
+    }
+    let now = Utc::now();
+    let features = children(&before, &eval.children, &parents, now)?;
+
+    let mut uow = app.store.begin().await?;
+    let mut r = reread(&mut *uow, id, &before).await?;
+    let t = machine::step(Some(current(&r)), Command::Approve, &actor.user)?;
+    let from = r.status;
+    for p in &r.parcels {
+        uow.retire(LayerKind::Parcels, *p, now).await?;
+    }
+    failpoint::hit("approve.after_retire");
+    let created = uow.insert(LayerKind::Parcels, &features).await?;
+    failpoint::hit("approve.after_insert");
+    let kind = match r.kind {
+        RequestKind::Subdivision => LineageKind::Split,
+        RequestKind::Merge => LineageKind::Merge,
+    };
+    for parent in &r.parcels {
+        for child in &created {
+            uow.record_lineage(&LineageEdge {
+                parent: *parent,
+                child: *child,
+                kind,
+                request_id: Some(r.id.to_string()),
+                recorded_at: now,
+            })
+            .await?;
+        }
+    }
+    uow.release_parcels(r.id).await?;
+    r.status = t.to;
+    r.created = created.clone();
+    r.retired = r.parcels.clone();
+    r.updated_at = now;
+    r.version += 1;
+    uow.update_request(&r).await?;
+    record(&mut *uow, actor, &r, Some(from), t, comment).await?;
+    let mut change = actor.request_entry(
+        match kind {
+            LineageKind::Split => "register.split",
+            LineageKind::Merge => "register.merge",
+            LineageKind::Update => "register.update",
+        },
+        t.role,
+        r.id,
+    );
+    change.at = now;
+    change.fids_before = r.retired.clone();
+    change.fids_after = created.clone();
+    uow.append_audit(&change).await?;
+    failpoint::hit("approve.before_commit");
+    uow.commit().await?;
+    failpoint::hit("approve.after_commit");
+
+    // Publish: readers see the children (and no parents) at once; the touched tiles go.
+    // Owners are private: the index gets the children without them.
+    let upserts = created
+        .iter()
+        .zip(features)
+        .map(|(fid, f)| StoredFeature {
+            fid: *fid,
+            feature: without_owner(f),
+        })
+        .collect();
+    let changes = ChangeSet {
+        upserts,
+        removed: r.retired.clone(),
+    };
+    let index = app.index.clone();
+    let tiles = app.tiles.clone();
+    tokio::task::spawn_blocking(move || {
+        crate::app::publish::publish(&index, &tiles, LayerKind::Parcels, changes)
+    })
+    .await
+    .map_err(|e| WorkflowError::Store(crate::store::StoreError::Conflict(format!("publishing failed: {e}"))))?;
+    Ok(r)
+}
+
+fn without_owner(f: Feature) -> Feature {
+    match f.attributes() {
+        Attributes::Parcel(p) if p.owner.is_some() => {
+            let mut p = p.clone();
+            p.owner = None;
+            Feature::new(
+                f.source_id().cloned(),
+                f.geometry().clone(),
+                Attributes::Parcel(p),
+                f.extra().clone(),
+                f.lifespan(),
+            )
+            .unwrap_or(f)
+        }
+        _ => f,
+    }
+}

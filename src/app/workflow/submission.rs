@@ -1,0 +1,231 @@
+//! A submission parsed at the boundary (kind, parcels, proposal in an accepted CRS, note) and
+//! its evaluation: the situation read from the index and the store, and every check run on it.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::WorkflowError;
+use crate::app::App;
+use crate::domain::checks::proposal::{ProposedParcel, parse_proposal};
+use crate::domain::checks::{ChangeKind, CheckOutcome, Parent, Situation, run_checks};
+use crate::domain::crs::Crs;
+use crate::domain::request::{LandRequest, RequestKind};
+use crate::domain::{Bbox, FeatureId, LayerKind};
+use crate::index::Snapshot;
+use crate::store::StoredFeature;
+
+/// The CRSs a proposal may be written in: WGS 84, UTM 39N on WGS 84, KSA-GRF17 / UTM 39N,
+/// Ain el Abd / UTM 39N, MTRF-2000 / UTM 39N.
+pub const ACCEPTED_CRS: [u32; 5] = [4326, 32639, 9359, 20439, 8839];
+/// Most parcels one request concerns.
+pub const MAX_PARCELS: usize = 50;
+/// Longest note, characters.
+pub const MAX_NOTE: usize = 2_000;
+/// How far around the parents streets are looked for, degrees (about 110 m).
+const STREET_SEARCH_DEG: f64 = 0.001;
+/// How far around the parents the block's other parcels are looked for, degrees (about 1.1 km).
+const BLOCK_SEARCH_DEG: f64 = 0.01;
+
+/// The body of `POST /api/requests`, `POST /api/requests/check` and `PUT /api/requests/{id}`.
+/// Unknown fields are refused: a client cannot set `status`, `created` or anything else.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionBody {
+    pub kind: String,
+    pub parcels: Vec<i64>,
+    pub proposed: Value,
+    #[serde(default)]
+    pub crs: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A submission whose every field was parsed.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    pub kind: RequestKind,
+    pub parcels: Vec<FeatureId>,
+    pub proposed: Value,
+    pub crs: Crs,
+    pub note: Option<String>,
+}
+
+/// Parses a CRS name and checks it is one surveyors may use.
+pub fn accepted_crs(name: &str) -> Result<Crs, WorkflowError> {
+    let crs = Crs::parse(name).map_err(|e| WorkflowError::Invalid(format!("crs: {e}")))?;
+    match crs.epsg() {
+        Some(code) if ACCEPTED_CRS.contains(&code) => Ok(crs),
+        _ => Err(WorkflowError::Invalid(format!(
+            "crs {name} is not accepted: use EPSG:4326, EPSG:32639, EPSG:9359, EPSG:20439 or EPSG:8839"
+        ))),
+    }
+}
+
+impl Submission {
+    /// Parses a body.
+    pub fn parse(body: SubmissionBody) -> Result<Submission, WorkflowError> {
+        let kind: RequestKind = body.kind.parse().map_err(WorkflowError::Invalid)?;
+        if body.parcels.is_empty() || body.parcels.len() > MAX_PARCELS {
+            return Err(WorkflowError::Invalid(format!(
+                "parcels: give 1 to {MAX_PARCELS} parcel ids"
+            )));
+        }
+        let mut parcels: Vec<FeatureId> = Vec::with_capacity(body.parcels.len());
+        for p in body.parcels {
+            if parcels.contains(&FeatureId(p)) {
+                return Err(WorkflowError::Invalid(format!("parcels: {p} is listed twice")));
+            }
+            parcels.push(FeatureId(p));
+        }
+        let crs = accepted_crs(body.crs.as_deref().unwrap_or("EPSG:4326"))?;
+        let note = body.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
+            return Err(WorkflowError::Invalid(format!(
+                "note: at most {MAX_NOTE} characters"
+            )));
+        }
+        Ok(Submission {
+            kind,
+            parcels,
+            proposed: body.proposed,
+            crs,
+            note,
+        })
+    }
+
+    /// The submission a stored request was made from.
+    pub fn of_request(r: &LandRequest) -> Result<Submission, WorkflowError> {
+        Ok(Submission {
+            kind: r.kind,
+            parcels: r.parcels.clone(),
+            proposed: r.proposed.clone(),
+            crs: accepted_crs(&r.crs)?,
+            note: r.note.clone(),
+        })
+    }
+}
+
+/// The checks of a submission, and the parsed children.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    pub checks: Vec<CheckOutcome>,
+    pub children: Vec<ProposedParcel>,
+    /// The parents as the index holds them (current ones only).
+    pub parents: Vec<Arc<StoredFeature>>,
+    /// The owner's national id of each parent, in order (`None` when not known).
+    pub owner_ids: Vec<Option<String>>,
+}
+
+impl Evaluation {
+    /// Whether every check passed.
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.passed)
+    }
+
+    /// The checks as served.
+    pub fn checks_json(&self) -> Value {
+        serde_json::to_value(&self.checks).unwrap_or(Value::Array(Vec::new()))
+    }
+}
+
+fn grown(b: Bbox, d: f64) -> Bbox {
+    Bbox {
+        min_x: b.min_x - d,
+        min_y: b.min_y - d,
+        max_x: b.max_x + d,
+        max_y: b.max_y + d,
+    }
+}
+
+/// Runs every check of `sub` on the register as the index shows it now.
+pub async fn evaluate(app: &App, sub: &Submission) -> Result<Evaluation, WorkflowError> {
+    let children = parse_proposal(&sub.proposed, &sub.crs)
+        .map_err(|e| WorkflowError::Invalid(format!("proposed: {e}")))?;
+    let snapshot: Arc<Snapshot> = app.index.snapshot();
+    let parcels = snapshot.layer(LayerKind::Parcels);
+    let parents: Vec<Option<Arc<StoredFeature>>> =
+        sub.parcels.iter().map(|f| parcels.get(*f).cloned()).collect();
+    let mut owner_ids = Vec::with_capacity(parents.len());
+    for (fid, p) in sub.parcels.iter().zip(&parents) {
+        owner_ids.push(match p {
+            Some(_) => app
+                .store
+                .parcel_owner(*fid)
+                .await?
+                .map(|o| o.national_id.as_str().to_string()),
+            None => None,
+        });
+    }
+    let current: Vec<&Arc<StoredFeature>> = parents.iter().flatten().collect();
+    let area = current
+        .iter()
+        .map(|p| p.feature.geometry().bbox())
+        .reduce(Bbox::union);
+    let (streets, block_parcels) = match area {
+        Some(b) => {
+            let streets: Vec<&StoredFeature> = snapshot
+                .layer(LayerKind::Streets)
+                .in_bbox(&grown(b, STREET_SEARCH_DEG))
+                .into_iter()
+                .map(|f| f.as_ref())
+                .collect();
+            let blocks = block_keys(&current);
+            let block: Vec<&StoredFeature> = parcels
+                .in_bbox(&grown(b, BLOCK_SEARCH_DEG))
+                .into_iter()
+                .filter(|f| !sub.parcels.contains(&f.fid))
+                .filter(|f| blocks.contains(&block_key(f)))
+                .map(|f| f.as_ref())
+                .collect();
+            (streets, block)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let situation = Situation {
+        kind: match sub.kind {
+            RequestKind::Subdivision => ChangeKind::Subdivision,
+            RequestKind::Merge => ChangeKind::Merge,
+        },
+        parents: sub
+            .parcels
+            .iter()
+            .zip(&parents)
+            .zip(&owner_ids)
+            .map(|((fid, p), o)| Parent {
+                fid: *fid,
+                current: p.as_deref(),
+                owner_id: o.as_deref(),
+            })
+            .collect(),
+        children: children.clone(),
+        streets,
+        block_parcels,
+    };
+    let checks = run_checks(&situation, &app.rules);
+    Ok(Evaluation {
+        checks,
+        children,
+        parents: parents.into_iter().flatten().collect(),
+        owner_ids,
+    })
+}
+
+type BlockKey = (Option<String>, Option<String>);
+
+fn block_key(f: &StoredFeature) -> BlockKey {
+    match f.feature.attributes() {
+        crate::domain::attributes::Attributes::Parcel(p) => (
+            p.plan_no.as_ref().map(|v| v.to_string()),
+            p.block_no.as_ref().map(|v| v.to_string()),
+        ),
+        _ => (None, None),
+    }
+}
+
+fn block_keys(parents: &[&Arc<StoredFeature>]) -> Vec<BlockKey> {
+    let mut keys: Vec<BlockKey> = parents.iter().map(|p| block_key(p)).collect();
+    keys.dedup();
+    keys
+}

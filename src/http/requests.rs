@@ -1,0 +1,218 @@
+//! Land requests over HTTP: thin handlers over `app::workflow`.
+//!
+//! `POST /api/requests` (surveyor), `POST /api/requests/check` (surveyor, stores nothing),
+//! `GET /api/requests` (a surveyor's own; planners and admins see all), `GET /api/requests/{id}`
+//! (with history, and the owners for those who may see them), `PUT /api/requests/{id}` (amend a
+//! returned request), `POST /api/requests/{id}/take`, `.../decision`, `.../withdraw`.
+
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::auth::Signed;
+use super::body::{JsonBody, MAX_BODY_BYTES};
+use super::{ApiError, AppState};
+use crate::app::audit::Actor;
+use crate::app::workflow::{self, Decision, SubmissionBody};
+use crate::domain::FeatureId;
+use crate::domain::account::Role;
+use crate::domain::request::{LandRequest, RequestFilter, RequestId};
+
+fn ids(v: &[FeatureId]) -> Value {
+    Value::Array(v.iter().map(|f| json!(f.0)).collect())
+}
+
+/// A request as listed.
+fn summary(r: &LandRequest) -> Value {
+    json!({
+        "id": r.id.0,
+        "kind": r.kind.code(),
+        "status": r.status.code(),
+        "submitted_by": r.submitted_by.0,
+        "reviewer": r.reviewer.map(|u| u.0),
+        "parcels": ids(&r.parcels),
+        "created": ids(&r.created),
+        "retired": ids(&r.retired),
+        "note": r.note,
+        "created_at": r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "updated_at": r.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "version": r.version,
+    })
+}
+
+/// Whether `actor` may see the owners of request `r`'s parcels: planners, admins, and the
+/// surveyor of the request.
+fn may_see_owners(actor: &Actor, r: &LandRequest) -> bool {
+    actor.user.may_act_as(Role::Planner)
+        || actor.user.may_act_as(Role::Admin)
+        || (r.submitted_by == actor.user.id && actor.user.may_act_as(Role::Surveyor))
+}
+
+/// A request in full: its proposal, checks, history and (for those who may) owners.
+async fn detail(state: &AppState, actor: &Actor, r: &LandRequest) -> Result<Value, ApiError> {
+    let mut v = summary(r);
+    v["crs"] = json!(r.crs);
+    v["proposed"] = r.proposed.clone();
+    v["checks"] = r.checks.clone();
+    let history = state.store.request_events(r.id).await?;
+    v["history"] = serde_json::to_value(&history).unwrap_or(Value::Null);
+    if may_see_owners(actor, r) {
+        let mut owners = Vec::new();
+        for p in &r.parcels {
+            if let Some(o) = state.store.parcel_owner(*p).await? {
+                owners.push(json!({"parcel": p.0, "name": o.name, "national_id": o.national_id.as_str()}));
+            }
+        }
+        v["owners"] = Value::Array(owners);
+    }
+    Ok(v)
+}
+
+fn parse_id(id: &str) -> Result<RequestId, ApiError> {
+    id.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .map(RequestId)
+        .ok_or_else(|| ApiError::NotFound(format!("there is no request {id:?}: ids are positive integers")))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    signed: Signed,
+    JsonBody(body): JsonBody<SubmissionBody>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let r = workflow::submit(&state.app, &signed.actor, body).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": r.id.0, "status": r.status.code(), "checks": r.checks})),
+    ))
+}
+
+async fn check(
+    State(state): State<AppState>,
+    signed: Signed,
+    JsonBody(body): JsonBody<SubmissionBody>,
+) -> Result<Json<Value>, ApiError> {
+    let eval = workflow::check(&state.app, &signed.actor, body).await?;
+    Ok(Json(json!({"passed": eval.passed(), "checks": eval.checks_json()})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    status: Option<String>,
+    kind: Option<String>,
+    parcel: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    signed: Signed,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let user = &signed.actor.user;
+    let sees_all = user.may_act_as(Role::Planner) || user.may_act_as(Role::Admin);
+    if !sees_all && !user.may_act_as(Role::Surveyor) {
+        return Err(ApiError::Forbidden(format!(
+            "only surveyors (their own), planners and admins list requests; you are {}",
+            user.roles
+        )));
+    }
+    let filter = RequestFilter {
+        status: q.status.as_deref().map(str::parse).transpose().map_err(ApiError::BadRequest)?,
+        kind: q.kind.as_deref().map(str::parse).transpose().map_err(ApiError::BadRequest)?,
+        submitted_by: (!sees_all).then_some(user.id),
+        parcel: q.parcel.map(FeatureId),
+    };
+    let rs = state.store.requests(&filter).await?;
+    Ok(Json(json!({
+        "requests": rs.iter().map(summary).collect::<Vec<_>>(),
+        "numberReturned": rs.len(),
+    })))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let r = workflow::visible(&state.app, &signed.actor, parse_id(&id)?).await?;
+    Ok(Json(detail(&state, &signed.actor, &r).await?))
+}
+
+async fn amend(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<SubmissionBody>,
+) -> Result<Json<Value>, ApiError> {
+    let r = workflow::amend(&state.app, &signed.actor, parse_id(&id)?, body).await?;
+    Ok(Json(detail(&state, &signed.actor, &r).await?))
+}
+
+async fn take(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    let r = workflow::take(&state.app, &signed.actor, parse_id(&id)?).await?;
+    Ok(Json(detail(&state, &signed.actor, &r).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DecisionBody {
+    decision: String,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+async fn decide(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<DecisionBody>,
+) -> Result<Json<Value>, ApiError> {
+    let id = parse_id(&id)?;
+    let decision: Decision = body.decision.parse().map_err(ApiError::BadRequest)?;
+    let r = workflow::decide(&state.app, &signed.actor, id, decision, body.comment).await?;
+    Ok(Json(detail(&state, &signed.actor, &r).await?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CommentBody {
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+async fn withdraw(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let comment = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        serde_json::from_slice::<CommentBody>(&body)
+            .map_err(|e| ApiError::BadRequest(format!("the body is not what this call takes: {e}")))?
+            .comment
+    };
+    let r = workflow::withdraw(&state.app, &signed.actor, parse_id(&id)?, comment).await?;
+    Ok(Json(detail(&state, &signed.actor, &r).await?))
+}
+
+pub(super) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/requests", post(submit).get(list))
+        .route("/api/requests/check", post(check))
+        .route("/api/requests/{id}", get(one).put(amend))
+        .route("/api/requests/{id}/take", post(take))
+        .route("/api/requests/{id}/decision", post(decide))
+        .route("/api/requests/{id}/withdraw", post(withdraw))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
