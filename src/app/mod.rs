@@ -19,6 +19,7 @@ use crate::tiles::cache::TileCache;
 pub mod audit;
 pub mod auth;
 pub mod failpoint;
+pub mod history;
 pub mod publish;
 pub mod workflow;
 
@@ -34,6 +35,8 @@ pub struct App {
     /// The municipality's rule numbers for subdivisions and merges.
     pub rules: SplitRules,
     pub auth: auth::Auth,
+    /// Retired versions, for reads of the register as of a past date.
+    pub history: Arc<history::History>,
 }
 
 impl App {
@@ -44,8 +47,10 @@ impl App {
         categories: Arc<CategoryRegistry>,
         rules: SplitRules,
         auth: auth::AuthConfig,
+        history: Arc<history::History>,
     ) -> App {
         App {
+            history,
             auth: auth::Auth::new(store.clone(), auth),
             store,
             index,

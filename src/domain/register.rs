@@ -15,6 +15,8 @@ pub enum AsOf {
     At(DateTime<Utc>),
     /// Every version ever recorded.
     All,
+    /// Versions no longer in force (`valid_to` set): the register's history.
+    Retired,
 }
 
 /// A feature as stored, with its store id.

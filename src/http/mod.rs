@@ -16,6 +16,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::app::App;
 use crate::app::auth::AuthConfig;
+use crate::app::history::History;
 use crate::domain::category::CategoryRegistry;
 use crate::domain::checks::SplitRules;
 use crate::index::Index;
@@ -60,6 +61,7 @@ impl AppState {
         categories: CategoryRegistry,
     ) -> Result<AppState, StoreError> {
         let (index, report) = Index::load(store.as_ref()).await?;
+        let history = Arc::new(History::load(store.as_ref()).await?);
         tracing::info!(
             features = report.features,
             seconds = report.elapsed.as_secs_f64(),
@@ -79,6 +81,7 @@ impl AppState {
                 categories.clone(),
                 SplitRules::default(),
                 AuthConfig::default(),
+                history,
             )),
             store,
             index,

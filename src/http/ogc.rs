@@ -180,6 +180,7 @@ async fn features(
     // A small page is written here; anything else (a filter, a large box or page) on the blocking
     // pool, parsed there again since a filter's prepared geometry stays on one thread.
     let snapshot = state.index.snapshot();
+    let history = state.app.history.layer(layer);
     let query = Query::parse(raw.as_deref())?;
     let categories = state.categories;
     let page = move |query: &Query, small_only: bool| {
@@ -188,7 +189,7 @@ async fn features(
         if small_only && !req.is_small() {
             return Ok(None);
         }
-        let page = items::select(index, &req, &categories, snapshot.version);
+        let page = items::select(index, Some(&history), &req, &categories, snapshot.version);
         let text = items::collection_json(layer, &page, &req, &base, &categories)?;
         Ok::<_, OgcError>(Some((text.into_bytes(), req.crs.uri())))
     };

@@ -34,6 +34,7 @@ impl AppState {
             self.categories.clone(),
             rules,
             auth,
+            self.app.history.clone(),
         ));
         self
     }

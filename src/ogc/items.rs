@@ -54,9 +54,12 @@ impl<'a> Candidates<'a> for Everything<'a> {
     }
 }
 
-/// The page of `layer` that `req` asks for; `version` is the index's (see `paging`).
+/// The page of `layer` that `req` asks for; `version` is the index's (see `paging`). With a
+/// `datetime`, the retired versions in `history` are candidates too (the register read as of
+/// any date).
 pub fn select<'a>(
     layer: &'a LayerIndex,
+    history: Option<&'a LayerIndex>,
     req: &ItemsRequest,
     categories: &CategoryRegistry,
     version: u64,
@@ -79,6 +82,14 @@ pub fn select<'a>(
         .as_ref()
         .map(|b| b.wgs84)
         .or_else(|| req.filter.as_ref().and_then(|f| f.envelope()));
+    if let (Some(history), Some(_)) = (history.filter(|h| !h.is_empty()), req.datetime) {
+        let mut all: Vec<&Arc<StoredFeature>> = match area {
+            Some(b) => layer.in_bbox(&b).into_iter().chain(history.in_bbox(&b)).collect(),
+            None => layer.iter().chain(history.iter()).collect(),
+        };
+        all.sort_unstable_by_key(|f| f.fid);
+        return cut(&Boxed(all), &keep, None, req.limit, req.cursor, version);
+    }
     match area {
         Some(b) => {
             let candidates = Boxed(layer.in_bbox(&b));

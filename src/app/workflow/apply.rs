@@ -181,7 +181,27 @@ pub(super) async fn approve(
     })
     .await
     .map_err(|e| WorkflowError::Store(crate::store::StoreError::Conflict(format!("publishing failed: {e}"))))?;
+    let retired = parents
+        .iter()
+        .map(|p| retired_version(p, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    app.history.add(LayerKind::Parcels, retired);
     Ok(r)
+}
+
+/// The version of `p` the approval retired: the same, in force until `at`, without its owner.
+fn retired_version(p: &StoredFeature, at: chrono::DateTime<Utc>) -> Result<StoredFeature, WorkflowError> {
+    let f = &p.feature;
+    let life = Lifespan {
+        valid_from: f.lifespan().valid_from,
+        valid_to: Some(at),
+    };
+    let feature = Feature::new(f.source_id().cloned(), f.geometry().clone(), f.attributes().clone(), f.extra().clone(), life)
+        .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+    Ok(StoredFeature {
+        fid: p.fid,
+        feature: without_owner(feature),
+    })
 }
 
 fn without_owner(f: Feature) -> Feature {

@@ -104,6 +104,7 @@ fn as_of_clause(as_of: AsOf) -> (String, Option<String>) {
             Some(super::timestamp(t)),
         ),
         AsOf::All => ("1 = 1".into(), None),
+        AsOf::Retired => ("valid_to IS NOT NULL".into(), None),
     }
 }
 
