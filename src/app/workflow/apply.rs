@@ -80,6 +80,7 @@ pub(super) async fn approve(
     comment: Option<String>,
 ) -> Result<LandRequest, WorkflowError> {
     let comment = super::clean_comment(comment)?;
+    machine::require_role(Command::Approve, &actor.user)?;
     let before = visible(app, actor, id).await?;
     machine::step(Some(current(&before)), Command::Approve, &actor.user)?;
     let sub = super::Submission::of_request(&before)?;

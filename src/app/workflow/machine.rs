@@ -111,6 +111,21 @@ pub const TRANSITIONS: &[Transition] = &[
     Transition { from: Some(S::Returned), command: C::Withdraw, to: S::Withdrawn, role: Role::Surveyor, who: Who::Submitter, effects: &[E::ReleaseParcels] },
 ];
 
+/// Refuses an actor who lacks the role `command` needs, before anything about the request is
+/// read (so a citizen learns nothing, not even whether a request exists).
+pub fn require_role(command: Command, actor: &User) -> Result<(), Refusal> {
+    match TRANSITIONS.iter().find(|t| t.command == command) {
+        Some(t) if actor.may_act_as(t.role) => Ok(()),
+        Some(t) => Err(Refusal::Forbidden(format!(
+            "only a {} may {}; you are {}",
+            t.role,
+            command.verb(),
+            actor.roles
+        ))),
+        None => Err(Refusal::WrongState(format!("nobody may {}", command.verb()))),
+    }
+}
+
 /// The request as the table needs to see it.
 #[derive(Clone, Copy, Debug)]
 pub struct Current {

@@ -124,6 +124,7 @@ pub async fn submit(app: &App, actor: &Actor, body: SubmissionBody) -> Result<La
 
 /// Amends a returned request (its submitter): checks run again, and it is submitted anew.
 pub async fn amend(app: &App, actor: &Actor, id: RequestId, body: SubmissionBody) -> Result<LandRequest, WorkflowError> {
+    machine::require_role(Command::Amend, &actor.user)?;
     let before = visible(app, actor, id).await?;
     machine::step(Some(current(&before)), Command::Amend, &actor.user)?;
     let sub = Submission::parse(body)?;
@@ -219,6 +220,7 @@ async fn reread(uow: &mut dyn UnitOfWork, id: RequestId, before: &LandRequest) -
 /// A step with no work beyond the request itself (take, reject, return, withdraw).
 async fn simple(app: &App, actor: &Actor, id: RequestId, command: Command, comment: Option<String>) -> Result<LandRequest, WorkflowError> {
     let comment = clean_comment(comment)?;
+    machine::require_role(command, &actor.user)?;
     let before = visible(app, actor, id).await?;
     machine::step(Some(current(&before)), command, &actor.user)?;
     let mut uow = app.store.begin().await?;
