@@ -14,6 +14,7 @@ use crate::index::Snapshot;
 
 mod components;
 mod places;
+mod register;
 mod tiles;
 
 fn ok(description: &str, media: &str, schema: Value) -> Value {
@@ -230,6 +231,9 @@ pub fn document(snapshot: &Snapshot, base: &str, categories: &CategoryRegistry) 
     }
     places::paths(&mut paths, categories);
     tiles::paths(&mut paths);
+    register::paths(&mut paths);
+    let mut components_with_security = components::components();
+    components_with_security["securitySchemes"] = register::security_schemes();
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -250,8 +254,10 @@ pub fn document(snapshot: &Snapshot, base: &str, categories: &CategoryRegistry) 
             {"name": "My City", "description": "Citizen queries: nearby services, search, identify."},
             {"name": "Tiles", "description": "Vector tiles (MVT), TileJSON and OGC API – Tiles."},
             {"name": "Operations", "description": "Liveness and readiness."},
+            {"name": "Accounts", "description": "Sign-in and sessions (citizen, surveyor, planner, admin)."},
+            {"name": "Land register", "description": "Land requests (subdivision, merge) and their lifecycle, lineage, audit."},
         ],
         "paths": paths,
-        "components": components::components(),
+        "components": components_with_security,
     })
 }
