@@ -6,6 +6,7 @@
 
 pub mod attributes;
 pub mod category;
+pub mod checks;
 pub mod crs;
 pub mod feature;
 pub mod geodesy;
