@@ -6,6 +6,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::json;
 
+use crate::domain::GeometryProblem;
+
 use super::outcome::{child_name, child_names, child_ref, fail, pass};
 use super::{ChangeKind, CheckOutcome, Situation, parcel_attributes, parent_polygon};
 
@@ -76,7 +78,7 @@ pub(crate) fn valid_geometry(s: &Situation) -> CheckOutcome {
     let detail = json!({"invalid": bad.iter().map(|(c, p)| {
         let mut r = child_ref(c);
         r["problem"] = json!(p.code());
-        r["message"] = json!(p.to_string());
+        r["message"] = json!(problem_en(p));
         r["location"] = json!(p.location().map(|(x, y)| [x, y]));
         r
     }).collect::<Vec<_>>()});
@@ -87,7 +89,7 @@ pub(crate) fn valid_geometry(s: &Situation) -> CheckOutcome {
             let (ar, en) = child_name(c);
             (
                 format!("القطعة {ar}: {}", problem_ar(p.code())),
-                format!("parcel {en}: {p}"),
+                format!("parcel {en}: {}", problem_en(p)),
             )
         })
         .collect();
@@ -104,6 +106,17 @@ pub(crate) fn valid_geometry(s: &Situation) -> CheckOutcome {
         ),
         detail,
     )
+}
+
+/// The English explanation of a geometry problem (an out-of-range coordinate is said in terms
+/// of the request's CRS, which may be projected).
+fn problem_en(p: &GeometryProblem) -> String {
+    match p {
+        GeometryProblem::OutOfRange { x, y } => format!(
+            "coordinate ({x}, {y}) is outside the range of the declared coordinate reference system: check the CRS (e.g. EPSG:32639 for UTM 39N metres) and that easting or longitude comes first"
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// The Arabic explanation of a geometry problem code.
@@ -128,7 +141,7 @@ pub(crate) fn parcels_current(s: &Situation) -> CheckOutcome {
     let missing: Vec<i64> = s
         .parents
         .iter()
-        .filter(|p| parent_polygon(p).is_none() || p.current.is_some_and(|c| c.fid != p.fid))
+        .filter(|p| parent_polygon(p).is_none())
         .map(|p| p.fid.0)
         .collect();
     if s.parents.is_empty() {

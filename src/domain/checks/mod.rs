@@ -215,9 +215,9 @@ pub(crate) fn parcel_attributes(f: &StoredFeature) -> Option<&Parcel> {
     }
 }
 
-/// The polygon of a parent that is a current parcel.
+/// The polygon of a parent that is a current parcel (of the parcels layer, with the fid named).
 pub(crate) fn parent_polygon<'a>(p: &Parent<'a>) -> Option<&'a Polygon> {
-    let f = p.current?;
+    let f = p.current.filter(|f| f.fid == p.fid)?;
     parcel_attributes(f)?;
     match f.feature.geometry() {
         ValidGeometry::Polygon(poly) => Some(poly),

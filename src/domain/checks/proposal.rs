@@ -317,12 +317,25 @@ fn to_wgs84(raw: &mut RawGeometry, crs: &Crs) -> Result<(), GeometryProblem> {
         return Ok(());
     }
     let mut index = 0usize;
+    let projected = !crs.is_geographic();
     raw.try_map_coords(&mut |c: Coord| {
         let i = index;
         index += 1;
-        crs.to_wgs84(c).map_err(|e| problem(e, i))
+        let out = crs.to_wgs84(c).map_err(|e| problem(e, i))?;
+        // Outside its domain an inverse projection gives finite nonsense (a UTM northing beyond
+        // the pole lands in the Pacific): a coordinate that does not come back is out of range.
+        if projected {
+            let back = crs.from_wgs84(out).ok();
+            if back.is_none_or(|b| (b.x - c.x).hypot(b.y - c.y) > ROUND_TRIP_M) {
+                return Err(GeometryProblem::OutOfRange { x: c.x, y: c.y });
+            }
+        }
+        Ok(out)
     })
 }
+
+/// How far a projected coordinate may move on the way to EPSG:4326 and back, CRS units (metres).
+const ROUND_TRIP_M: f64 = 0.001;
 
 fn problem(e: CrsError, index: usize) -> GeometryProblem {
     match e {

@@ -410,3 +410,36 @@ fn an_unknown_width_is_the_default() {
 mod merge_cases;
 mod parse_cases;
 mod properties;
+
+#[test]
+fn the_part_of_a_segment_near_another_is_exact() {
+    use super::local::{Target, within};
+    // Within 6 m of the segment (5, 5)-(15, 5): the rectangle over x ∈ [5, 15] and the two disks,
+    // |x − 5| ≤ √11 and |x − 15| ≤ √11, together x ∈ [5 − √11, 15 + √11].
+    let t = Target {
+        c: coord! {x: 5.0, y: 5.0},
+        d: coord! {x: 15.0, y: 5.0},
+        reach: 6.0,
+    };
+    let (lo, hi) = within(coord! {x: 0.0, y: 0.0}, coord! {x: 20.0, y: 0.0}, &t).unwrap();
+    let r = 11f64.sqrt();
+    assert!((lo * 20.0 - (5.0 - r)).abs() < 1e-12 && (hi * 20.0 - (15.0 + r)).abs() < 1e-12);
+    // Slanted, crossing the target: clipped to the segment's own ends.
+    let (lo, hi) = within(coord! {x: 10.0, y: 0.0}, coord! {x: 10.0, y: 10.0}, &t).unwrap();
+    assert_eq!((lo, hi), (0.0, 1.0));
+    // Out of reach.
+    assert!(within(coord! {x: 0.0, y: 12.0}, coord! {x: 20.0, y: 12.0}, &t).is_none());
+}
+
+#[test]
+fn a_parent_named_by_another_fid_is_not_current() {
+    let b = block();
+    let mut s = split(&b, halves());
+    s.parents[0].fid = FeatureId(99);
+    let out = run_checks(&s, &SplitRules::default());
+    assert_eq!(failed(&out), ["parcels_current"]);
+    assert_eq!(
+        outcome(&out, "parcels_current").detail["not_current"],
+        json!([99])
+    );
+}

@@ -242,3 +242,33 @@ fn a_single_part_multipolygon_is_a_polygon() {
     assert!(parsed[0].geometry.is_ok());
     assert_eq!(parsed[0].parcel_no.as_ref().unwrap().as_str(), "7");
 }
+
+#[test]
+fn a_utm_coordinate_beyond_the_pole_is_a_geometry_problem() {
+    let utm = Crs::from_epsg(32639).unwrap();
+    let v = collection(vec![feature(
+        json!({"type": "Polygon", "coordinates": [[[400000.0, 2920000.0], [400020.0, 2920000.0], [400020.0, 20000000.0], [400000.0, 2920000.0]]]}),
+        json!({"parcel_no": "1"}),
+    )]);
+    let parsed = parse_proposal(&v, &utm).unwrap();
+    let p = parsed[0].geometry.as_ref().unwrap_err();
+    assert!(matches!(p, GeometryProblem::OutOfRange { .. }), "{p:?}");
+}
+
+#[test]
+fn every_accepted_crs_reads_back_its_own_coordinates() {
+    let ring = ring_m(&[(0.0, 0.0), (20.0, 0.0), (20.0, 20.0), (0.0, 20.0)]);
+    for code in [4326, 32639, 9359, 20439, 8839] {
+        let crs = Crs::from_epsg(code).unwrap();
+        let projected: Vec<Coord> = ring.iter().map(|c| crs.from_wgs84(*c).unwrap()).collect();
+        let v = collection(vec![feature(
+            polygon_json(&projected),
+            json!({"parcel_no": "1"}),
+        )]);
+        let parsed = parse_proposal(&v, &crs).unwrap();
+        let got = parsed[0].geometry.as_ref().unwrap();
+        let (gap, excess) =
+            gap_and_excess_m2(&[rect(0.0, 0.0, 20.0, 20.0)], std::slice::from_ref(got));
+        assert!(gap < 0.01 && excess < 0.01, "EPSG:{code}: {gap} {excess}");
+    }
+}
