@@ -10,6 +10,7 @@ use madinati::domain::category::CategoryRegistry;
 use madinati::domain::{GeometryShape, LayerKind, RawGeometry, ValidGeometry};
 use madinati::import::json_geometry::geometry_from_json;
 use madinati::import::{ImportOptions, import};
+use madinati::store::Store as _;
 use madinati::store::{SqliteStore, WriteMode};
 
 fn paris(ext: &str) -> PathBuf {

@@ -5,6 +5,7 @@
 //! demo, ~66,000 parcels, into a temporary directory). Each zoom renders the 3 × 3 tiles around
 //! the centre of the data in turn; the size of the largest of them is printed first.
 
+use madinati::store::Store as _;
 use std::hint::black_box;
 use std::path::PathBuf;
 

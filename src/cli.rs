@@ -12,15 +12,15 @@ use std::sync::Arc;
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 
+use crate::app::auth::{self, NewUser};
 use crate::config::{DEMO_STORE, FileConfig, LogFormat, Settings};
 use crate::demo::{self, DemoSize};
 use crate::domain::LayerKind;
+use crate::domain::account::Roles;
 use crate::domain::crs::Crs;
 use crate::http::{AppState, Application, viewer};
 use crate::import::source::Format;
 use crate::import::{self, ImportOptions};
-use crate::app::auth::{self, NewUser};
-use crate::domain::account::Roles;
 use crate::store::{self, Store, WriteMode};
 use crate::tiles::cache::TileCache;
 
@@ -368,7 +368,8 @@ async fn import_command(settings: &Settings, a: ImportArgs) -> anyhow::Result<Ex
         rejects: a.rejects,
         quiet: a.quiet,
     };
-    let summary = import::import(store.as_ref(), &opts, Arc::new(settings.categories.clone())).await;
+    let summary =
+        import::import(store.as_ref(), &opts, Arc::new(settings.categories.clone())).await;
     store.close().await;
     let summary = summary?;
     print!("{summary}");
@@ -429,7 +430,10 @@ async fn user_command(settings: &Settings, action: UserAction) -> anyhow::Result
     let store = store::open(settings.require_store()?, false)
         .await
         .context("open the store")?;
-    let by = format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()));
+    let by = format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    );
     let result = match action {
         UserAction::Add {
             username,
@@ -471,12 +475,16 @@ async fn user_command(settings: &Settings, action: UserAction) -> anyhow::Result
             }
             Ok(())
         }
-        UserAction::Disable { username, .. } => auth::set_disabled(store.as_ref(), &username, true, &by)
-            .await
-            .map(|()| println!("disabled {username}; its sessions have ended")),
-        UserAction::Enable { username, .. } => auth::set_disabled(store.as_ref(), &username, false, &by)
-            .await
-            .map(|()| println!("enabled {username}")),
+        UserAction::Disable { username, .. } => {
+            auth::set_disabled(store.as_ref(), &username, true, &by)
+                .await
+                .map(|()| println!("disabled {username}; its sessions have ended"))
+        }
+        UserAction::Enable { username, .. } => {
+            auth::set_disabled(store.as_ref(), &username, false, &by)
+                .await
+                .map(|()| println!("enabled {username}"))
+        }
     };
     store.close().await;
     result?;

@@ -181,7 +181,10 @@ mod tests {
         let s = Settings::resolve(file, None, None, None).unwrap();
         assert_eq!(s.rules.min_child_area_m2, 300.0);
         assert_eq!(s.rules.min_frontage_m, 12.0);
-        assert_eq!(s.rules.min_parent_area_m2, SplitRules::default().min_parent_area_m2);
+        assert_eq!(
+            s.rules.min_parent_area_m2,
+            SplitRules::default().min_parent_area_m2
+        );
         assert_eq!(s.auth.session_hours, 8.0);
         assert_eq!(s.auth.max_failures, AuthConfig::default().max_failures);
         assert!(toml::from_str::<FileConfig>("[rules]\nmin_chld_area_m2 = 1.0").is_err());

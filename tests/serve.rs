@@ -3,6 +3,7 @@
 
 mod common;
 
+use madinati::store::Store as _;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::sync::Arc;

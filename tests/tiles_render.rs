@@ -4,6 +4,7 @@
 
 mod common;
 
+use madinati::store::Store as _;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -45,7 +45,6 @@ pub struct LineageEdge {
     pub recorded_at: DateTime<Utc>,
 }
 
-
 impl LineageKind {
     /// The stored and served name: `split`, `merge`, `update`.
     pub fn code(self) -> &'static str {

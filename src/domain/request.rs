@@ -145,7 +145,12 @@ mod tests {
         }
         assert!(RequestStatus::Returned.is_open());
         assert!(!RequestStatus::Withdrawn.is_open());
-        assert!("done".parse::<RequestStatus>().unwrap_err().contains("in_review"));
+        assert!(
+            "done"
+                .parse::<RequestStatus>()
+                .unwrap_err()
+                .contains("in_review")
+        );
         assert_eq!("merge".parse::<RequestKind>().unwrap(), RequestKind::Merge);
     }
 }

@@ -148,7 +148,9 @@ async fn login(
     JsonBody(body): JsonBody<Login>,
 ) -> Result<Response, ApiError> {
     if body.username.len() > 256 || body.password.len() > 1024 {
-        return Err(ApiError::BadRequest("the user name or password is too long".into()));
+        return Err(ApiError::BadRequest(
+            "the user name or password is too long".into(),
+        ));
     }
     let session = state
         .app

@@ -38,7 +38,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             }
         })?;
         if bytes.is_empty() {
-            return Err(ApiError::BadRequest("the body is empty: send a JSON object".into()));
+            return Err(ApiError::BadRequest(
+                "the body is empty: send a JSON object".into(),
+            ));
         }
         serde_json::from_slice(&bytes)
             .map(JsonBody)

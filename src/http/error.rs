@@ -41,7 +41,10 @@ pub enum ApiError {
     Unprocessable { message: String, checks: Value },
     /// 429: too many attempts.
     #[error("{message}")]
-    TooManyRequests { message: String, retry_after: Duration },
+    TooManyRequests {
+        message: String,
+        retry_after: Duration,
+    },
     #[error("the service is not ready: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -128,7 +131,11 @@ impl From<WorkflowError> for ApiError {
             WorkflowError::Invalid(m) => ApiError::BadRequest(m),
             WorkflowError::NotFound(m) => ApiError::NotFound(m),
             WorkflowError::ChecksFailed(checks) => {
-                let failed: Vec<&str> = checks.iter().filter(|c| !c.passed).map(|c| c.code).collect();
+                let failed: Vec<&str> = checks
+                    .iter()
+                    .filter(|c| !c.passed)
+                    .map(|c| c.code)
+                    .collect();
                 ApiError::Unprocessable {
                     message: format!("the request fails these checks: {}", failed.join(", ")),
                     checks: serde_json::to_value(&checks).unwrap_or(Value::Null),

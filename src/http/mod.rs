@@ -192,10 +192,10 @@ impl Application {
                             listener,
                             router.into_make_service_with_connect_info::<SocketAddr>(),
                         )
-                            .with_graceful_shutdown(async move {
-                                let _ = stopped.wait_for(|s| *s).await;
-                            })
-                            .await
+                        .with_graceful_shutdown(async move {
+                            let _ = stopped.wait_for(|s| *s).await;
+                        })
+                        .await
                     })
                 })?;
             servers.push(server);

@@ -26,7 +26,11 @@ fn parse_fid(s: &str) -> Result<FeatureId, ApiError> {
         .ok()
         .filter(|i| *i > 0)
         .map(FeatureId)
-        .ok_or_else(|| ApiError::NotFound(format!("there is no parcel {s:?}: ids are positive integers")))
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "there is no parcel {s:?}: ids are positive integers"
+            ))
+        })
 }
 
 fn edge_json(e: &LineageEdge, relative: FeatureId, generation: usize) -> Value {
@@ -46,7 +50,12 @@ async fn lineage(
     Path(fid): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let fid = parse_fid(&fid)?;
-    if state.store.feature(LayerKind::Parcels, fid).await?.is_none() {
+    if state
+        .store
+        .feature(LayerKind::Parcels, fid)
+        .await?
+        .is_none()
+    {
         return Err(ApiError::NotFound(format!("there is no parcel {}", fid.0)));
     }
     // Breadth-first up (ancestors) and down (descendants), each parcel visited once.
@@ -60,7 +69,11 @@ async fn lineage(
                 continue;
             }
             for e in state.store.lineage(at).await? {
-                let (this, next) = if up { (e.child, e.parent) } else { (e.parent, e.child) };
+                let (this, next) = if up {
+                    (e.child, e.parent)
+                } else {
+                    (e.parent, e.child)
+                };
                 if this != at || seen.contains(&next) {
                     continue;
                 }
@@ -99,12 +112,18 @@ async fn owner(
                 .is_empty());
     if !allowed {
         return Err(ApiError::Forbidden(
-            "owners are shown to planners, admins, and the surveyor of a request on the parcel".into(),
+            "owners are shown to planners, admins, and the surveyor of a request on the parcel"
+                .into(),
         ));
     }
     match state.store.parcel_owner(fid).await? {
-        Some(o) => Ok(Json(json!({"parcel": fid.0, "name": o.name, "national_id": o.national_id.as_str()}))),
-        None => Err(ApiError::NotFound(format!("parcel {} has no recorded owner", fid.0))),
+        Some(o) => Ok(Json(
+            json!({"parcel": fid.0, "name": o.name, "national_id": o.national_id.as_str()}),
+        )),
+        None => Err(ApiError::NotFound(format!(
+            "parcel {} has no recorded owner",
+            fid.0
+        ))),
     }
 }
 

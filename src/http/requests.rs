@@ -63,7 +63,9 @@ async fn detail(state: &AppState, actor: &Actor, r: &LandRequest) -> Result<Valu
         let mut owners = Vec::new();
         for p in &r.parcels {
             if let Some(o) = state.store.parcel_owner(*p).await? {
-                owners.push(json!({"parcel": p.0, "name": o.name, "national_id": o.national_id.as_str()}));
+                owners.push(
+                    json!({"parcel": p.0, "name": o.name, "national_id": o.national_id.as_str()}),
+                );
             }
         }
         v["owners"] = Value::Array(owners);
@@ -76,7 +78,11 @@ fn parse_id(id: &str) -> Result<RequestId, ApiError> {
         .ok()
         .filter(|i| *i > 0)
         .map(RequestId)
-        .ok_or_else(|| ApiError::NotFound(format!("there is no request {id:?}: ids are positive integers")))
+        .ok_or_else(|| {
+            ApiError::NotFound(format!(
+                "there is no request {id:?}: ids are positive integers"
+            ))
+        })
 }
 
 async fn submit(
@@ -97,7 +103,9 @@ async fn check(
     JsonBody(body): JsonBody<SubmissionBody>,
 ) -> Result<Json<Value>, ApiError> {
     let eval = workflow::check(&state.app, &signed.actor, body).await?;
-    Ok(Json(json!({"passed": eval.passed(), "checks": eval.checks_json()})))
+    Ok(Json(
+        json!({"passed": eval.passed(), "checks": eval.checks_json()}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -122,8 +130,18 @@ async fn list(
         )));
     }
     let filter = RequestFilter {
-        status: q.status.as_deref().map(str::parse).transpose().map_err(ApiError::BadRequest)?,
-        kind: q.kind.as_deref().map(str::parse).transpose().map_err(ApiError::BadRequest)?,
+        status: q
+            .status
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(ApiError::BadRequest)?,
+        kind: q
+            .kind
+            .as_deref()
+            .map(str::parse)
+            .transpose()
+            .map_err(ApiError::BadRequest)?,
         submitted_by: (!sees_all).then_some(user.id),
         parcel: q.parcel.map(FeatureId),
     };
@@ -199,7 +217,9 @@ async fn withdraw(
         None
     } else {
         serde_json::from_slice::<CommentBody>(&body)
-            .map_err(|e| ApiError::BadRequest(format!("the body is not what this call takes: {e}")))?
+            .map_err(|e| {
+                ApiError::BadRequest(format!("the body is not what this call takes: {e}"))
+            })?
             .comment
     };
     let r = workflow::withdraw(&state.app, &signed.actor, parse_id(&id)?, comment).await?;

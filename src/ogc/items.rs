@@ -84,7 +84,11 @@ pub fn select<'a>(
         .or_else(|| req.filter.as_ref().and_then(|f| f.envelope()));
     if let (Some(history), Some(_)) = (history.filter(|h| !h.is_empty()), req.datetime) {
         let mut all: Vec<&Arc<StoredFeature>> = match area {
-            Some(b) => layer.in_bbox(&b).into_iter().chain(history.in_bbox(&b)).collect(),
+            Some(b) => layer
+                .in_bbox(&b)
+                .into_iter()
+                .chain(history.in_bbox(&b))
+                .collect(),
             None => layer.iter().chain(history.iter()).collect(),
         };
         all.sort_unstable_by_key(|f| f.fid);

@@ -23,8 +23,13 @@ pub use sqlite::SqliteStore;
 
 /// Opens the store at `location`: a GeoPackage file path (created when `create` is set). The
 /// one place that chooses a backend, so nothing outside `store` names SQLite.
-pub async fn open(location: &std::path::Path, create: bool) -> Result<std::sync::Arc<dyn Store>, StoreError> {
-    Ok(std::sync::Arc::new(SqliteStore::open(location, create).await?))
+pub async fn open(
+    location: &std::path::Path,
+    create: bool,
+) -> Result<std::sync::Arc<dyn Store>, StoreError> {
+    Ok(std::sync::Arc::new(
+        SqliteStore::open(location, create).await?,
+    ))
 }
 
 /// What a store operation could not do.
@@ -217,6 +222,13 @@ pub trait UnitOfWork: Send {
 
     /// Records that `edge.parent` was retired into `edge.child`.
     async fn record_lineage(&mut self, edge: &LineageEdge) -> Result<(), StoreError>;
+
+    /// Records (or, with `None`, clears) the private owner of a parcel version.
+    async fn set_owner(
+        &mut self,
+        parcel: FeatureId,
+        owner: Option<&Owner>,
+    ) -> Result<(), StoreError>;
 
     /// Appends an audit row (the store refuses to change or delete one).
     async fn append_audit(&mut self, entry: &AuditEntry) -> Result<(), StoreError>;

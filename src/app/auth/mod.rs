@@ -128,7 +128,9 @@ impl Auth {
         let stored = account
             .as_ref()
             .filter(|a| !a.user.disabled)
-            .map_or(password::decoy_hash().to_string(), |a| a.password_hash.clone());
+            .map_or(password::decoy_hash().to_string(), |a| {
+                a.password_hash.clone()
+            });
         let given = password.to_string();
         let matches = tokio::task::spawn_blocking(move || password::verify(&given, &stored))
             .await

@@ -20,7 +20,9 @@ pub fn token_hash(token: &str) -> String {
 /// Whether `s` has the shape of a token (64 lower-case hex digits): anything else is refused
 /// before it reaches the store.
 pub fn looks_like_token(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn hex(bytes: &[u8]) -> String {

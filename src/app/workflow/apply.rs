@@ -181,7 +181,11 @@ pub(super) async fn approve(
         crate::app::publish::publish(&index, &tiles, LayerKind::Parcels, changes)
     })
     .await
-    .map_err(|e| WorkflowError::Store(crate::store::StoreError::Conflict(format!("publishing failed: {e}"))))?;
+    .map_err(|e| {
+        WorkflowError::Store(crate::store::StoreError::Conflict(format!(
+            "publishing failed: {e}"
+        )))
+    })?;
     let retired = parents
         .iter()
         .map(|p| retired_version(p, now))
@@ -191,14 +195,23 @@ pub(super) async fn approve(
 }
 
 /// The version of `p` the approval retired: the same, in force until `at`, without its owner.
-fn retired_version(p: &StoredFeature, at: chrono::DateTime<Utc>) -> Result<StoredFeature, WorkflowError> {
+fn retired_version(
+    p: &StoredFeature,
+    at: chrono::DateTime<Utc>,
+) -> Result<StoredFeature, WorkflowError> {
     let f = &p.feature;
     let life = Lifespan {
         valid_from: f.lifespan().valid_from,
         valid_to: Some(at),
     };
-    let feature = Feature::new(f.source_id().cloned(), f.geometry().clone(), f.attributes().clone(), f.extra().clone(), life)
-        .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
+    let feature = Feature::new(
+        f.source_id().cloned(),
+        f.geometry().clone(),
+        f.attributes().clone(),
+        f.extra().clone(),
+        life,
+    )
+    .map_err(|e| WorkflowError::Invalid(e.to_string()))?;
     Ok(StoredFeature {
         fid: p.fid,
         feature: without_owner(feature),

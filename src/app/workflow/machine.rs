@@ -122,7 +122,10 @@ pub fn require_role(command: Command, actor: &User) -> Result<(), Refusal> {
             command.verb(),
             actor.roles
         ))),
-        None => Err(Refusal::WrongState(format!("nobody may {}", command.verb()))),
+        None => Err(Refusal::WrongState(format!(
+            "nobody may {}",
+            command.verb()
+        ))),
     }
 }
 
@@ -157,7 +160,10 @@ pub fn step(
         .filter(|t| t.command == command)
         .collect();
     let Some(role) = candidates.first().map(|t| t.role) else {
-        return Err(Refusal::WrongState(format!("nobody may {}", command.verb())));
+        return Err(Refusal::WrongState(format!(
+            "nobody may {}",
+            command.verb()
+        )));
     };
     if !actor.may_act_as(role) {
         return Err(Refusal::Forbidden(format!(
@@ -232,8 +238,18 @@ mod tests {
         assert_eq!(step(None, C::Submit, &surveyor).unwrap().to, S::Submitted);
         let t = step(at(S::Submitted, None), C::Take, &planner).unwrap();
         assert_eq!((t.to, t.effects), (S::InReview, &[E::SetReviewer][..]));
-        assert_eq!(step(at(S::InReview, Some(2)), C::Return, &planner).unwrap().to, S::Returned);
-        assert_eq!(step(at(S::Returned, Some(2)), C::Amend, &surveyor).unwrap().to, S::Submitted);
+        assert_eq!(
+            step(at(S::InReview, Some(2)), C::Return, &planner)
+                .unwrap()
+                .to,
+            S::Returned
+        );
+        assert_eq!(
+            step(at(S::Returned, Some(2)), C::Amend, &surveyor)
+                .unwrap()
+                .to,
+            S::Submitted
+        );
         let t = step(at(S::InReview, Some(2)), C::Approve, &planner).unwrap();
         assert!(t.effects.contains(&E::ApplyToRegister));
     }
@@ -243,12 +259,30 @@ mod tests {
         let citizen = user(3, "citizen");
         let both = user(1, "surveyor,planner");
         let other_planner = user(4, "planner");
-        assert!(matches!(step(None, C::Submit, &citizen), Err(Refusal::Forbidden(_))));
-        assert!(matches!(step(at(S::Approved, None), C::Approve, &citizen), Err(Refusal::Forbidden(_))));
-        assert!(matches!(step(at(S::Submitted, None), C::Take, &both), Err(Refusal::Forbidden(_))));
-        assert!(matches!(step(at(S::InReview, Some(1)), C::Approve, &both), Err(Refusal::Forbidden(_))));
-        assert!(matches!(step(at(S::InReview, Some(2)), C::Approve, &other_planner), Err(Refusal::Forbidden(_))));
-        assert!(matches!(step(at(S::Submitted, None), C::Withdraw, &user(5, "surveyor")), Err(Refusal::Forbidden(_))));
+        assert!(matches!(
+            step(None, C::Submit, &citizen),
+            Err(Refusal::Forbidden(_))
+        ));
+        assert!(matches!(
+            step(at(S::Approved, None), C::Approve, &citizen),
+            Err(Refusal::Forbidden(_))
+        ));
+        assert!(matches!(
+            step(at(S::Submitted, None), C::Take, &both),
+            Err(Refusal::Forbidden(_))
+        ));
+        assert!(matches!(
+            step(at(S::InReview, Some(1)), C::Approve, &both),
+            Err(Refusal::Forbidden(_))
+        ));
+        assert!(matches!(
+            step(at(S::InReview, Some(2)), C::Approve, &other_planner),
+            Err(Refusal::Forbidden(_))
+        ));
+        assert!(matches!(
+            step(at(S::Submitted, None), C::Withdraw, &user(5, "surveyor")),
+            Err(Refusal::Forbidden(_))
+        ));
     }
 
     #[test]
@@ -256,19 +290,36 @@ mod tests {
         let surveyor = user(1, "surveyor");
         let planner = user(2, "planner");
         for s in [S::Approved, S::Rejected, S::Withdrawn] {
-            for (c, who) in [(C::Take, &planner), (C::Approve, &planner), (C::Withdraw, &surveyor), (C::Amend, &surveyor)] {
-                assert!(matches!(step(at(s, Some(2)), c, who), Err(Refusal::WrongState(_))), "{s} {c:?}");
+            for (c, who) in [
+                (C::Take, &planner),
+                (C::Approve, &planner),
+                (C::Withdraw, &surveyor),
+                (C::Amend, &surveyor),
+            ] {
+                assert!(
+                    matches!(step(at(s, Some(2)), c, who), Err(Refusal::WrongState(_))),
+                    "{s} {c:?}"
+                );
             }
         }
-        assert!(matches!(step(at(S::Submitted, None), C::Approve, &planner), Err(Refusal::WrongState(_))));
+        assert!(matches!(
+            step(at(S::Submitted, None), C::Approve, &planner),
+            Err(Refusal::WrongState(_))
+        ));
     }
 
     #[test]
     fn every_status_is_reached_and_every_open_one_can_be_left() {
         for s in RequestStatus::ALL {
-            assert!(TRANSITIONS.iter().any(|t| t.to == *s), "{s} is never reached");
+            assert!(
+                TRANSITIONS.iter().any(|t| t.to == *s),
+                "{s} is never reached"
+            );
             if s.is_open() {
-                assert!(TRANSITIONS.iter().any(|t| t.from == Some(*s)), "{s} is a dead end");
+                assert!(
+                    TRANSITIONS.iter().any(|t| t.from == Some(*s)),
+                    "{s} is a dead end"
+                );
             }
         }
     }

@@ -82,14 +82,26 @@ fn current(r: &LandRequest) -> machine::Current {
 }
 
 /// Runs the checks without storing anything (any surveyor, for a viewer checking a drawing).
-pub async fn check(app: &App, actor: &Actor, body: SubmissionBody) -> Result<Evaluation, WorkflowError> {
-    crate::app::auth::require(&actor.user, crate::domain::account::Role::Surveyor, "check a request")?;
+pub async fn check(
+    app: &App,
+    actor: &Actor,
+    body: SubmissionBody,
+) -> Result<Evaluation, WorkflowError> {
+    crate::app::auth::require(
+        &actor.user,
+        crate::domain::account::Role::Surveyor,
+        "check a request",
+    )?;
     let sub = Submission::parse(body)?;
     evaluate(app, &sub).await
 }
 
 /// Submits a new request: every check runs; if one fails nothing is stored (422).
-pub async fn submit(app: &App, actor: &Actor, body: SubmissionBody) -> Result<LandRequest, WorkflowError> {
+pub async fn submit(
+    app: &App,
+    actor: &Actor,
+    body: SubmissionBody,
+) -> Result<LandRequest, WorkflowError> {
     let t = machine::step(None, Command::Submit, &actor.user)?;
     let sub = Submission::parse(body)?;
     let eval = evaluate(app, &sub).await?;
@@ -123,7 +135,12 @@ pub async fn submit(app: &App, actor: &Actor, body: SubmissionBody) -> Result<La
 }
 
 /// Amends a returned request (its submitter): checks run again, and it is submitted anew.
-pub async fn amend(app: &App, actor: &Actor, id: RequestId, body: SubmissionBody) -> Result<LandRequest, WorkflowError> {
+pub async fn amend(
+    app: &App,
+    actor: &Actor,
+    id: RequestId,
+    body: SubmissionBody,
+) -> Result<LandRequest, WorkflowError> {
     machine::require_role(Command::Amend, &actor.user)?;
     let before = visible(app, actor, id).await?;
     machine::step(Some(current(&before)), Command::Amend, &actor.user)?;
@@ -159,7 +176,12 @@ pub async fn take(app: &App, actor: &Actor, id: RequestId) -> Result<LandRequest
 }
 
 /// The submitter withdraws a request before a decision.
-pub async fn withdraw(app: &App, actor: &Actor, id: RequestId, comment: Option<String>) -> Result<LandRequest, WorkflowError> {
+pub async fn withdraw(
+    app: &App,
+    actor: &Actor,
+    id: RequestId,
+    comment: Option<String>,
+) -> Result<LandRequest, WorkflowError> {
     simple(app, actor, id, Command::Withdraw, comment).await
 }
 
@@ -186,7 +208,13 @@ impl std::str::FromStr for Decision {
 /// Decides a request in review. An approval re-runs the checks against today's register, then
 /// in one unit of work retires the parents, inserts the children, records lineage, releases the
 /// parcels and closes the request; then publishes, before returning.
-pub async fn decide(app: &App, actor: &Actor, id: RequestId, decision: Decision, comment: Option<String>) -> Result<LandRequest, WorkflowError> {
+pub async fn decide(
+    app: &App,
+    actor: &Actor,
+    id: RequestId,
+    decision: Decision,
+    comment: Option<String>,
+) -> Result<LandRequest, WorkflowError> {
     match decision {
         Decision::Approve => apply::approve(app, actor, id, comment).await,
         Decision::Reject => simple(app, actor, id, Command::Reject, comment).await,
@@ -195,15 +223,25 @@ pub async fn decide(app: &App, actor: &Actor, id: RequestId, decision: Decision,
 }
 
 /// A request the actor may see, or `NotFound`.
-pub async fn visible(app: &App, actor: &Actor, id: RequestId) -> Result<LandRequest, WorkflowError> {
+pub async fn visible(
+    app: &App,
+    actor: &Actor,
+    id: RequestId,
+) -> Result<LandRequest, WorkflowError> {
     match app.store.request(id).await? {
         Some(r) if may_see(actor, &r) => Ok(r),
-        _ => Err(WorkflowError::NotFound(format!("there is no request {id} you may see"))),
+        _ => Err(WorkflowError::NotFound(format!(
+            "there is no request {id} you may see"
+        ))),
     }
 }
 
 /// The request read again inside the unit of work; changed since `before` → `Conflict`.
-async fn reread(uow: &mut dyn UnitOfWork, id: RequestId, before: &LandRequest) -> Result<LandRequest, WorkflowError> {
+async fn reread(
+    uow: &mut dyn UnitOfWork,
+    id: RequestId,
+    before: &LandRequest,
+) -> Result<LandRequest, WorkflowError> {
     let r = uow
         .request(id)
         .await?
@@ -218,7 +256,13 @@ async fn reread(uow: &mut dyn UnitOfWork, id: RequestId, before: &LandRequest) -
 }
 
 /// A step with no work beyond the request itself (take, reject, return, withdraw).
-async fn simple(app: &App, actor: &Actor, id: RequestId, command: Command, comment: Option<String>) -> Result<LandRequest, WorkflowError> {
+async fn simple(
+    app: &App,
+    actor: &Actor,
+    id: RequestId,
+    command: Command,
+    comment: Option<String>,
+) -> Result<LandRequest, WorkflowError> {
     let comment = clean_comment(comment)?;
     machine::require_role(command, &actor.user)?;
     let before = visible(app, actor, id).await?;
@@ -248,7 +292,9 @@ pub const MAX_COMMENT: usize = 2_000;
 fn clean_comment(c: Option<String>) -> Result<Option<String>, WorkflowError> {
     let c = c.map(|c| c.trim().to_string()).filter(|c| !c.is_empty());
     if c.as_ref().is_some_and(|c| c.chars().count() > MAX_COMMENT) {
-        return Err(WorkflowError::Invalid(format!("comment: at most {MAX_COMMENT} characters")));
+        return Err(WorkflowError::Invalid(format!(
+            "comment: at most {MAX_COMMENT} characters"
+        )));
     }
     Ok(c)
 }

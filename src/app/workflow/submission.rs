@@ -75,12 +75,17 @@ impl Submission {
         let mut parcels: Vec<FeatureId> = Vec::with_capacity(body.parcels.len());
         for p in body.parcels {
             if parcels.contains(&FeatureId(p)) {
-                return Err(WorkflowError::Invalid(format!("parcels: {p} is listed twice")));
+                return Err(WorkflowError::Invalid(format!(
+                    "parcels: {p} is listed twice"
+                )));
             }
             parcels.push(FeatureId(p));
         }
         let crs = accepted_crs(body.crs.as_deref().unwrap_or("EPSG:4326"))?;
-        let note = body.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        let note = body
+            .note
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty());
         if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE) {
             return Err(WorkflowError::Invalid(format!(
                 "note: at most {MAX_NOTE} characters"
@@ -145,8 +150,11 @@ pub async fn evaluate(app: &App, sub: &Submission) -> Result<Evaluation, Workflo
         .map_err(|e| WorkflowError::Invalid(format!("proposed: {e}")))?;
     let snapshot: Arc<Snapshot> = app.index.snapshot();
     let parcels = snapshot.layer(LayerKind::Parcels);
-    let parents: Vec<Option<Arc<StoredFeature>>> =
-        sub.parcels.iter().map(|f| parcels.get(*f).cloned()).collect();
+    let parents: Vec<Option<Arc<StoredFeature>>> = sub
+        .parcels
+        .iter()
+        .map(|f| parcels.get(*f).cloned())
+        .collect();
     let mut owner_ids = Vec::with_capacity(parents.len());
     for (fid, p) in sub.parcels.iter().zip(&parents) {
         owner_ids.push(match p {
@@ -159,10 +167,18 @@ pub async fn evaluate(app: &App, sub: &Submission) -> Result<Evaluation, Workflo
         });
     }
     let current: Vec<&Arc<StoredFeature>> = parents.iter().flatten().collect();
+    // Streets and the block are looked for around the parents, else around the proposal.
     let area = current
         .iter()
         .map(|p| p.feature.geometry().bbox())
-        .reduce(Bbox::union);
+        .reduce(Bbox::union)
+        .or_else(|| {
+            children
+                .iter()
+                .filter_map(|c| c.geometry.as_ref().ok())
+                .map(|p| crate::domain::ValidGeometry::Polygon(p.clone()).bbox())
+                .reduce(Bbox::union)
+        });
     let (streets, block_parcels) = match area {
         Some(b) => {
             let streets: Vec<&StoredFeature> = snapshot

@@ -21,9 +21,9 @@ use super::{
     UnitOfWork, WriteMode,
 };
 use crate::domain::account::{Account, User, UserId, Username};
+use crate::domain::attributes::{NationalId, Owner};
 use crate::domain::audit::{AuditEntry, AuditQuery};
 use crate::domain::request::{LandRequest, RequestEvent, RequestFilter, RequestId};
-use crate::domain::attributes::{NationalId, Owner};
 use crate::domain::{Bbox, FeatureId, LayerKind};
 
 pub mod gpkg_blob;
@@ -92,7 +92,6 @@ impl SqliteStore {
     pub fn path(&self) -> &Path {
         &self.path
     }
-
 }
 
 fn as_of_clause(as_of: AsOf) -> (String, Option<String>) {

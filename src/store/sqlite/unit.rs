@@ -78,6 +78,30 @@ impl UnitOfWork for SqliteUnit {
         write::record_lineage(&mut self.tx, edge).await
     }
 
+    async fn set_owner(
+        &mut self,
+        parcel: FeatureId,
+        owner: Option<&crate::domain::attributes::Owner>,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM parcel_owners WHERE parcel_fid = ?")
+            .bind(parcel.0)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(StoreError::query("clearing a parcel's owner"))?;
+        if let Some(o) = owner {
+            sqlx::query(
+                "INSERT INTO parcel_owners (parcel_fid, owner_name, owner_id) VALUES (?, ?, ?)",
+            )
+            .bind(parcel.0)
+            .bind(o.name.as_str())
+            .bind(o.national_id.as_str())
+            .execute(&mut *self.tx)
+            .await
+            .map_err(StoreError::query("recording a parcel's owner"))?;
+        }
+        Ok(())
+    }
+
     async fn append_audit(&mut self, e: &AuditEntry) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO audit_log (at, actor, actor_name, role, action, request_id, fids_before, \
