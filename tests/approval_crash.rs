@@ -49,6 +49,7 @@ async fn start(dir: &std::path::Path, failpoint: Option<&str>) -> (Child, String
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let _ = child.kill();
+    let _ = child.wait();
     panic!("the server did not come up");
 }
 

@@ -42,8 +42,7 @@ fn op(
     summary: &str,
     id: &str,
     body: Option<&str>,
-    ok_code: &str,
-    ok: &str,
+    (ok_code, ok): (&str, &str),
     codes: &[&str],
     public: bool,
 ) -> Value {
@@ -74,20 +73,20 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
     let entries: Vec<(&str, Value)> = vec![
         (
             "/api/auth/login",
-            json!({"post": op("Accounts", "Sign in: returns a 256-bit session token and sets the session cookie (HttpOnly, SameSite=Strict, Secure behind TLS).", "login", Some("{\"username\", \"password\"}"), "200", "{\"token\", \"expires\", \"user\"}", &["400", "401", "429"], true)}),
+            json!({"post": op("Accounts", "Sign in: returns a 256-bit session token and sets the session cookie (HttpOnly, SameSite=Strict, Secure behind TLS).", "login", Some("{\"username\", \"password\"}"), ("200", "{\"token\", \"expires\", \"user\"}"), &["400", "401", "429"], true)}),
         ),
         (
             "/api/auth/logout",
-            json!({"post": op("Accounts", "End the session.", "logout", None, "204", "Signed out.", &["401", "403"], false)}),
+            json!({"post": op("Accounts", "End the session.", "logout", None, ("204", "Signed out."), &["401", "403"], false)}),
         ),
         (
             "/api/me",
-            json!({"get": op("Accounts", "The signed-in user, with their roles.", "me", None, "200", "The user.", &["401"], false)}),
+            json!({"get": op("Accounts", "The signed-in user, with their roles.", "me", None, ("200", "The user."), &["401"], false)}),
         ),
         (
             "/api/requests",
             json!({
-                "post": op(t, "Submit a subdivision or merge (surveyor). Every check runs; if one fails nothing is stored (422).", "submitRequest", Some(SUBMISSION), "201", "{\"id\", \"status\": \"submitted\", \"checks\"}", &["400", "401", "403", "409", "413", "422"], false),
+                "post": op(t, "Submit a subdivision or merge (surveyor). Every check runs; if one fails nothing is stored (422).", "submitRequest", Some(SUBMISSION), ("201", "{\"id\", \"status\": \"submitted\", \"checks\"}"), &["400", "401", "403", "409", "413", "422"], false),
                 "get": {
                     "tags": [t], "summary": "List requests: a surveyor's own; planners and admins see all.", "operationId": "listRequests",
                     "parameters": [
@@ -102,35 +101,35 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
         ),
         (
             "/api/requests/check",
-            json!({"post": op(t, "Run every check without storing anything (surveyor), e.g. while drawing.", "checkRequest", Some(SUBMISSION), "200", "{\"passed\", \"checks\"}", &["400", "401", "403", "413"], false)}),
+            json!({"post": op(t, "Run every check without storing anything (surveyor), e.g. while drawing.", "checkRequest", Some(SUBMISSION), ("200", "{\"passed\", \"checks\"}"), &["400", "401", "403", "413"], false)}),
         ),
         (
             "/api/requests/{id}",
             json!({
                 "parameters": path_id("id", "The request's number."),
-                "get": op(t, "A request with its proposal, checks, history and (for planners, admins and its surveyor) the owners.", "getRequest", None, "200", "The request.", &["401", "404"], false),
-                "put": op(t, "Amend a returned request (its surveyor); the checks run again and it is submitted anew.", "amendRequest", Some(SUBMISSION), "200", "The request.", &["400", "401", "403", "404", "409", "422"], false),
+                "get": op(t, "A request with its proposal, checks, history and (for planners, admins and its surveyor) the owners.", "getRequest", None, ("200", "The request."), &["401", "404"], false),
+                "put": op(t, "Amend a returned request (its surveyor); the checks run again and it is submitted anew.", "amendRequest", Some(SUBMISSION), ("200", "The request."), &["400", "401", "403", "404", "409", "422"], false),
             }),
         ),
         (
             "/api/requests/{id}/take",
-            json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Take a submitted request for review (planner; never one's own).", "takeRequest", None, "200", "The request, in_review.", &["401", "403", "404", "409"], false)}),
+            json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Take a submitted request for review (planner; never one's own).", "takeRequest", None, ("200", "The request, in_review."), &["401", "403", "404", "409"], false)}),
         ),
         (
             "/api/requests/{id}/decision",
-            json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Decide a request in review (the planner who took it). An approval retires the parents, creates the children with lineage and publishes them to every read, tiles included, before answering.", "decideRequest", Some("{\"decision\": \"approve\" | \"reject\" | \"return\", \"comment\": text}"), "200", "The request with status, created and retired fids.", &["400", "401", "403", "404", "409", "422"], false)}),
+            json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Decide a request in review (the planner who took it). An approval retires the parents, creates the children with lineage and publishes them to every read, tiles included, before answering.", "decideRequest", Some("{\"decision\": \"approve\" | \"reject\" | \"return\", \"comment\": text}"), ("200", "The request with status, created and retired fids."), &["400", "401", "403", "404", "409", "422"], false)}),
         ),
         (
             "/api/requests/{id}/withdraw",
-            json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Withdraw a request before a decision (its surveyor).", "withdrawRequest", None, "200", "The request, withdrawn.", &["401", "403", "404", "409"], false)}),
+            json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Withdraw a request before a decision (its surveyor).", "withdrawRequest", None, ("200", "The request, withdrawn."), &["401", "403", "404", "409"], false)}),
         ),
         (
             "/api/parcels/{fid}/lineage",
-            json!({"parameters": path_id("fid", "The parcel version's fid."), "get": op(t, "A parcel's ancestors and descendants (split-of, merge-of, update-of) with request and time.", "parcelLineage", None, "200", "{\"fid\", \"ancestors\": [...], \"descendants\": [...]}", &["404"], true)}),
+            json!({"parameters": path_id("fid", "The parcel version's fid."), "get": op(t, "A parcel's ancestors and descendants (split-of, merge-of, update-of) with request and time.", "parcelLineage", None, ("200", "{\"fid\", \"ancestors\": [...], \"descendants\": [...]}"), &["404"], true)}),
         ),
         (
             "/api/parcels/{fid}/owner",
-            json!({"parameters": path_id("fid", "The parcel version's fid."), "get": op(t, "A parcel's owner (planners, admins, and the surveyor of a request on it).", "parcelOwner", None, "200", "{\"parcel\", \"name\", \"national_id\"}", &["401", "403", "404"], false)}),
+            json!({"parameters": path_id("fid", "The parcel version's fid."), "get": op(t, "A parcel's owner (planners, admins, and the surveyor of a request on it).", "parcelOwner", None, ("200", "{\"parcel\", \"name\", \"national_id\"}"), &["401", "403", "404"], false)}),
         ),
         (
             "/api/audit",
