@@ -1,0 +1,167 @@
+//! Publishing change sets, and folding a layer's delta into a new base in the background.
+//!
+//! `Index::apply` copies only the changed layer's delta (O(changes + delta)). When a layer's
+//! delta reaches the compaction threshold, a thread bulk-loads a new base from the features of
+//! the version just published (sharing them, not copying them) while applies go on; the change
+//! sets applied to that layer meanwhile are kept in a log. When the base is built, under the
+//! writer lock, the log is applied to it and the result replaces the layer in the current
+//! snapshot, under the same version: it holds the same features, so readers see no change.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+
+use arc_swap::ArcSwap;
+
+use super::delta::Changes;
+use super::{LayerIndex, Snapshot};
+use crate::domain::LayerKind;
+
+/// Delta entries (features added or replaced, base features taken out) of a layer at which
+/// `Index` starts a compaction. Copying a delta of this size costs tens of microseconds.
+pub const COMPACT_AT: usize = 4_096;
+
+/// What readers and writers share with compaction threads.
+pub(super) struct Shared {
+    pub current: ArcSwap<Snapshot>,
+    pub writer: Mutex<Writer>,
+    /// Signalled when a compaction ends.
+    pub settled: Condvar,
+}
+
+/// The writers' state, behind the lock that serialises them.
+pub(super) struct Writer {
+    /// Delta entries at which a layer is compacted.
+    pub compact_at: usize,
+    /// For each layer being compacted, the change sets applied to it since the compaction's
+    /// version, in order.
+    pub logs: HashMap<LayerKind, Vec<Changes>>,
+}
+
+impl Shared {
+    pub fn new(snapshot: Snapshot) -> Shared {
+        Shared {
+            current: ArcSwap::from_pointee(snapshot),
+            writer: Mutex::new(Writer {
+                compact_at: COMPACT_AT,
+                logs: HashMap::new(),
+            }),
+            settled: Condvar::new(),
+        }
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, Writer> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Applies `changes` to `layer`, publishes the next version and returns it; starts a
+    /// compaction of the layer if its delta has grown to the threshold.
+    pub fn apply(self: &Arc<Self>, layer: LayerKind, changes: Changes) -> u64 {
+        let mut writer = self.lock();
+        let old = self.current.load_full();
+        let mut next = old.layer(layer).clone();
+        next.apply(&changes);
+        if let Some(log) = writer.logs.get_mut(&layer) {
+            log.push(changes);
+        }
+        let next = Arc::new(next);
+        let version = old.version + 1;
+        self.publish(&old, layer, next.clone(), version);
+        self.maybe_compact(&mut writer, layer, next);
+        version
+    }
+
+    /// Replaces `layer` in `old` (the current snapshot) and publishes it as `version`.
+    fn publish(&self, old: &Snapshot, layer: LayerKind, index: Arc<LayerIndex>, version: u64) {
+        let mut layers = old.layers.clone();
+        layers.insert(layer, index);
+        self.current.store(Arc::new(Snapshot { version, layers }));
+    }
+
+    /// Starts compacting `layer` (whose current version is `index`) if its delta has reached
+    /// the threshold and no compaction of it is running.
+    fn maybe_compact(
+        self: &Arc<Self>,
+        writer: &mut Writer,
+        layer: LayerKind,
+        index: Arc<LayerIndex>,
+    ) {
+        if index.pending() < writer.compact_at.max(1) || writer.logs.contains_key(&layer) {
+            return;
+        }
+        writer.logs.insert(layer, Vec::new());
+        let shared = Arc::downgrade(self);
+        let spawned = std::thread::Builder::new()
+            .name(format!("compact-{}", layer.id()))
+            .spawn(move || {
+                Running {
+                    shared,
+                    layer,
+                    done: false,
+                }
+                .run(index)
+            });
+        if let Err(e) = spawned {
+            // The delta stays; the next apply tries again.
+            writer.logs.remove(&layer);
+            tracing::warn!(layer = layer.id(), error = %e, "could not start compacting the index");
+        }
+    }
+
+    /// Waits until no compaction is running.
+    pub fn settle(&self) {
+        let writer = self.lock();
+        let _idle = self
+            .settled
+            .wait_while(writer, |w| !w.logs.is_empty())
+            .unwrap_or_else(|p| p.into_inner());
+    }
+
+    pub fn set_compact_at(&self, entries: usize) {
+        self.lock().compact_at = entries;
+    }
+}
+
+/// A compaction under way. Dropped before taking its log (a panic while bulk loading), it
+/// clears the log so that `settle` does not wait for it and the next apply can start another;
+/// the published snapshot never depended on it.
+struct Running {
+    shared: Weak<Shared>,
+    layer: LayerKind,
+    /// Whether the log has been taken (from then on the writer lock is held).
+    done: bool,
+}
+
+impl Running {
+    fn run(mut self, from: Arc<LayerIndex>) {
+        // The long part, off the writer lock: readers and writers go on meanwhile.
+        let mut next = from.compacted();
+        drop(from);
+        let Some(shared) = self.shared.upgrade() else {
+            return;
+        };
+        let mut writer = shared.lock();
+        let log = writer.logs.remove(&self.layer).unwrap_or_default();
+        self.done = true;
+        for changes in &log {
+            next.apply(changes);
+        }
+        let next = Arc::new(next);
+        let old = shared.current.load_full();
+        shared.publish(&old, self.layer, next.clone(), old.version);
+        // Change sets applied meanwhile may already call for the next compaction.
+        shared.maybe_compact(&mut writer, self.layer, next);
+        shared.settled.notify_all();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        if let Some(shared) = self.shared.upgrade() {
+            shared.lock().logs.remove(&self.layer);
+            shared.settled.notify_all();
+        }
+    }
+}
