@@ -140,4 +140,6 @@ impl Index {
 }
 
 #[cfg(test)]
+mod delta_tests;
+#[cfg(test)]
 mod tests;
