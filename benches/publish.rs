@@ -3,8 +3,12 @@
 //! synthetic parcels.
 //!
 //! `cargo bench --bench publish`: first, for each size, `PUBLISH_APPLIES` (default 1,000)
-//! splits timed one by one with `Instant` (p50, p99, max), then criterion's measurement of the
-//! same splits. `PUBLISH_SIZES=50000` runs one size only.
+//! splits applied back to back and timed one by one with `Instant` (p50, p99, max): the layer's
+//! delta crosses the compaction threshold (every ~410 splits) and the compaction runs beside the
+//! applies that follow. Then the time a compaction takes (`settle`), and criterion's measurement
+//! of the same splits, waiting for any compaction between applies (as at the rate of
+//! approvals, where a compaction ends long before the next threshold). `PUBLISH_SIZES=50000`
+//! runs one size only.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -156,6 +160,9 @@ fn main() {
             index.apply(LayerKind::Parcels, ch);
             times.push(t.elapsed());
         }
+        let settling = Instant::now();
+        index.settle();
+        let settled = settling.elapsed();
         let len = index.snapshot().layer(LayerKind::Parcels).len();
         assert_eq!(len, n + applies * 6);
         times.sort();
@@ -165,12 +172,27 @@ fn main() {
             percentile(&times, 0.99).as_secs_f64() * 1e6,
             times.last().map_or(0.0, |t| t.as_secs_f64() * 1e6),
         );
+        let compacting = Instant::now();
+        let compacted = index.snapshot().layer(LayerKind::Parcels).compacted();
+        println!(
+            "compaction of {} parcels: {:.2} s (off the publishing path; the last one ended {:.2} s after the applies)",
+            compacted.len(),
+            compacting.elapsed().as_secs_f64(),
+            settled.as_secs_f64(),
+        );
+        drop(compacted);
         c.bench_function(&format!("publish/apply split of 10 parcels/{n}"), |b| {
-            b.iter_batched(
-                || splits.next(),
-                |ch| index.apply(LayerKind::Parcels, ch),
-                criterion::BatchSize::SmallInput,
-            )
+            b.iter_custom(|iters| {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    let ch = splits.next();
+                    index.settle();
+                    let t = Instant::now();
+                    index.apply(LayerKind::Parcels, ch);
+                    total += t.elapsed();
+                }
+                total
+            })
         });
     }
     c.final_summary();

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, Weak};
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 
@@ -19,6 +20,10 @@ use crate::domain::LayerKind;
 /// Delta entries (features added or replaced, base features taken out) of a layer at which
 /// `Index` starts a compaction. Copying a delta of this size costs tens of microseconds.
 pub const COMPACT_AT: usize = 4_096;
+
+/// How long a compaction thread waits for readers to let go of the base it replaced, so as to
+/// free it itself.
+const LINGER: Duration = Duration::from_secs(10);
 
 /// What readers and writers share with compaction threads.
 pub(super) struct Shared {
@@ -67,6 +72,9 @@ impl Shared {
         let version = old.version + 1;
         self.publish(&old, layer, next.clone(), version);
         self.maybe_compact(&mut writer, layer, next);
+        // The previous version's delta is freed after the lock is let go.
+        drop(writer);
+        drop(old);
         version
     }
 
@@ -150,7 +158,18 @@ impl Running {
         shared.publish(&old, self.layer, next.clone(), old.version);
         // Change sets applied meanwhile may already call for the next compaction.
         shared.maybe_compact(&mut writer, self.layer, next);
+        drop(writer);
         shared.settled.notify_all();
+        drop(shared);
+        // Freeing the previous base (a million entries: tens of milliseconds) falls to its last
+        // holder: let it be this thread, off the writer lock and off readers' threads, once the
+        // readers still holding older snapshots let go (waiting at most `LINGER`).
+        let old_base = old.layer(self.layer).base.clone();
+        drop(old);
+        let until = Instant::now() + LINGER;
+        while Arc::strong_count(&old_base) > 1 && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(5));
+        }
     }
 }
 
