@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::iter::Peekable;
 use std::sync::Arc;
 
-use rstar::RTree;
+use rstar::{AABB, ParentNode, RTree, RTreeNode};
 
 use super::ChangeSet;
 use super::layer::{Boxed, InSpace, IndexParams, boxed, in_space};
@@ -50,6 +50,68 @@ impl Base {
             .binary_search_by_key(&fid, |f| f.fid)
             .ok()
             .map(|i| &self.features[i])
+    }
+}
+
+impl Base {
+    /// The box around the base features not in `removed` (sorted), degrees; `None` if none.
+    /// Exact: with features taken out, each side is found by a descent that skips every subtree
+    /// whose box cannot beat the best side found (about O(log n) when few are taken out).
+    pub fn live_extent(&self, removed: &[FeatureId]) -> Option<AABB<[f64; 2]>> {
+        if self.features.len() <= removed.len() {
+            return None;
+        }
+        let root = self.boxes.root();
+        if removed.is_empty() {
+            return Some(root.envelope());
+        }
+        let dead = |fid: FeatureId| removed.binary_search(&fid).is_ok();
+        let side = |key: &dyn Fn(&AABB<[f64; 2]>) -> f64| {
+            let mut best = f64::INFINITY;
+            least(root, key, &dead, &mut best);
+            best
+        };
+        Some(AABB::from_corners(
+            [side(&|e| e.lower()[0]), side(&|e| e.lower()[1])],
+            [-side(&|e| -e.upper()[0]), -side(&|e| -e.upper()[1])],
+        ))
+    }
+}
+
+/// Lowers `best` to the least `key` of the live entries under `node`, if any is below it.
+/// `key` of a node's box is a lower bound of its entries' (a side of the box, negated for the
+/// upper sides), so children are visited in its order and the walk stops at the first that
+/// cannot beat `best`.
+fn least(
+    node: &ParentNode<Boxed>,
+    key: &dyn Fn(&AABB<[f64; 2]>) -> f64,
+    dead: &dyn Fn(FeatureId) -> bool,
+    best: &mut f64,
+) {
+    let mut children: Vec<(f64, &RTreeNode<Boxed>)> = node
+        .children()
+        .iter()
+        .map(|c| {
+            let e = match c {
+                RTreeNode::Leaf(b) => b.envelope,
+                RTreeNode::Parent(p) => p.envelope(),
+            };
+            (key(&e), c)
+        })
+        .collect();
+    children.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (k, c) in children {
+        if k >= *best {
+            return;
+        }
+        match c {
+            RTreeNode::Leaf(b) if !dead(b.fid) => {
+                *best = k;
+                return;
+            }
+            RTreeNode::Leaf(_) => {}
+            RTreeNode::Parent(p) => least(p, key, dead, best),
+        }
     }
 }
 

@@ -248,16 +248,10 @@ impl LayerIndex {
         )
     }
 
-    /// The box around every feature, degrees; `None` when empty. After removals it may be
-    /// larger than the exact box (a removed feature at the edge still counts) until the next
-    /// compaction; it always holds every feature.
+    /// The box around every feature, degrees; `None` when empty. Exact, as a fresh build's.
     pub fn extent(&self) -> Option<Bbox> {
-        if self.is_empty() {
-            return None;
-        }
-        let live_base = self.base.features.len() > self.delta.removed.len();
         let e = [
-            live_base.then(|| self.base.boxes.root().envelope()),
+            self.base.live_extent(&self.delta.removed),
             (!self.delta.features.is_empty()).then(|| self.delta.boxes.root().envelope()),
         ]
         .into_iter()
