@@ -8,7 +8,7 @@
 //! applies that follow. Then the time a compaction takes (`settle`), and criterion's measurement
 //! of the same splits, waiting for any compaction between applies (as at the rate of
 //! approvals, where a compaction ends long before the next threshold). `PUBLISH_SIZES=50000`
-//! runs one size only.
+//! runs one size only; `PUBLISH_COMPACT_AT` sets the compaction threshold (delta entries).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -151,6 +151,12 @@ fn main() {
     let mut c = Criterion::default().configure_from_args().sample_size(20);
     for n in sizes {
         let index = index_of(n);
+        if let Some(entries) = std::env::var("PUBLISH_COMPACT_AT")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            index.set_compaction_threshold(entries);
+        }
         let mut splits = Splits::new(n);
         // Change sets are made before the clock starts: only `apply` is timed.
         let changes: Vec<ChangeSet> = (0..applies).map(|_| splits.next()).collect();
@@ -165,7 +171,9 @@ fn main() {
         let settled = settling.elapsed();
         let len = index.snapshot().layer(LayerKind::Parcels).len();
         assert_eq!(len, n + applies * 6);
+        let over_1ms = times.iter().filter(|t| t.as_micros() > 1_000).count();
         times.sort();
+        println!("applies over 1 ms: {over_1ms}");
         println!(
             "apply a split of 10 parcels, {n:>9} parcels: p50 {:>9.1} µs  p99 {:>9.1} µs  max {:>9.1} µs  ({applies} applies)",
             percentile(&times, 0.50).as_secs_f64() * 1e6,

@@ -25,6 +25,12 @@ pub const COMPACT_AT: usize = 4_096;
 /// free it itself.
 const LINGER: Duration = Duration::from_secs(10);
 
+/// A compaction catches up with the change sets logged meanwhile in rounds off the writer lock
+/// until at most this many are left, which it applies under the lock...
+const CATCH_UP_UNDER_LOCK: usize = 4;
+/// ... or for at most this many rounds.
+const CATCH_UP_ROUNDS: usize = 8;
+
 /// What readers and writers share with compaction threads.
 pub(super) struct Shared {
     pub current: ArcSwap<Snapshot>,
@@ -147,7 +153,24 @@ impl Running {
         let Some(shared) = self.shared.upgrade() else {
             return;
         };
+        // Catch up with the change sets applied meanwhile off the lock too, a round at a time
+        // (each round is shorter, applying in place being faster than publishing), so that
+        // applies wait only for the last few.
         let mut writer = shared.lock();
+        for _ in 0..CATCH_UP_ROUNDS {
+            let Some(log) = writer.logs.get_mut(&self.layer) else {
+                break;
+            };
+            if log.len() <= CATCH_UP_UNDER_LOCK {
+                break;
+            }
+            let log = std::mem::take(log);
+            drop(writer);
+            for changes in &log {
+                next.apply(changes);
+            }
+            writer = shared.lock();
+        }
         let log = writer.logs.remove(&self.layer).unwrap_or_default();
         self.done = true;
         for changes in &log {
