@@ -22,6 +22,11 @@ use madinati::domain::{
 use madinati::index::{ChangeSet, Index};
 use madinati::store::StoredFeature;
 
+/// The server's allocator (`src/main.rs`): with the system's, a thread freeing what another
+/// allocated contends for that thread's arena.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Grid spacing of the synthetic parcels, degrees (about 28 m).
 const STEP: f64 = 0.000_25;
 /// Side of a parcel, degrees (about 22 m).
