@@ -1,16 +1,16 @@
 //! One layer's index: an R-tree over the features' boxes (lon/lat degrees), a 3D R-tree of unit
-//! vectors for point layers (geodesic nearest-neighbour search), and the features by id.
+//! vectors for point layers (geodesic nearest-neighbour search), and the features by id; each
+//! kept as a bulk-loaded base and a small delta of the changes since (`delta.rs`).
 
-use std::collections::BTreeMap;
+use std::ops::Bound;
 use std::sync::Arc;
 
 use geo::{Coord, Intersects, Point, Rect};
-use rstar::{
-    AABB, Envelope, PointDistance, RStarInsertionStrategy, RTree, RTreeObject, RTreeParams,
-};
+use rstar::{AABB, Envelope, PointDistance, RStarInsertionStrategy, RTreeObject, RTreeParams};
 
 use super::ChangeSet;
 use super::chord::{chord2, ecef};
+use super::delta::{Base, Changes, Delta, Live, Merge};
 use crate::domain::{Bbox, FeatureId, LayerKind, ValidGeometry};
 use crate::store::StoredFeature;
 
@@ -19,8 +19,8 @@ use crate::store::StoredFeature;
 pub(super) struct Boxed {
     pub feature: Arc<StoredFeature>,
     /// The feature's id, kept beside the box so that hits sort without reaching the feature.
-    fid: FeatureId,
-    envelope: AABB<[f64; 2]>,
+    pub fid: FeatureId,
+    pub envelope: AABB<[f64; 2]>,
 }
 
 impl PartialEq for Boxed {
@@ -96,7 +96,7 @@ fn in_fid_order<'a>(hits: impl Iterator<Item = &'a Boxed>) -> Vec<&'a Arc<Stored
     hits.into_iter().map(|e| &e.feature).collect()
 }
 
-fn boxed(f: &Arc<StoredFeature>) -> Boxed {
+pub(super) fn boxed(f: &Arc<StoredFeature>) -> Boxed {
     let b = f.feature.geometry().bbox();
     Boxed {
         feature: f.clone(),
@@ -105,7 +105,7 @@ fn boxed(f: &Arc<StoredFeature>) -> Boxed {
     }
 }
 
-fn in_space(f: &Arc<StoredFeature>) -> Option<InSpace> {
+pub(super) fn in_space(f: &Arc<StoredFeature>) -> Option<InSpace> {
     match f.feature.geometry() {
         ValidGeometry::Point(p) => Some(InSpace {
             feature: f.clone(),
@@ -129,51 +129,65 @@ impl RTreeParams for IndexParams {
     type DefaultInsertionStrategy = RStarInsertionStrategy;
 }
 
-/// The index of one layer at one version.
+/// The index of one layer at one version: an immutable base, bulk-loaded and shared by every
+/// version until the next compaction, and the small delta of changes made since (see
+/// `delta.rs`). Every query merges the two, so it answers as a fresh `build` of the same
+/// features would.
 #[derive(Clone, Debug)]
 pub struct LayerIndex {
     layer: LayerKind,
-    pub(super) boxes: RTree<Boxed, IndexParams>,
-    pub(super) points: RTree<InSpace, IndexParams>,
-    by_fid: BTreeMap<FeatureId, Arc<StoredFeature>>,
+    pub(super) base: Arc<Base>,
+    pub(super) delta: Delta,
 }
 
 impl LayerIndex {
-    /// Bulk-loads the index of `layer` (O(n log n)).
+    /// Bulk-loads the index of `layer` (O(n log n)). Of features sharing an id, the last counts.
     pub fn build(layer: LayerKind, features: Vec<StoredFeature>) -> LayerIndex {
-        let features: Vec<Arc<StoredFeature>> = features.into_iter().map(Arc::new).collect();
+        LayerIndex::over(layer, features.into_iter().map(Arc::new).collect())
+    }
+
+    /// Bulk-loads the index of `layer` over shared features (of features sharing an id, the
+    /// last counts).
+    pub(super) fn over(layer: LayerKind, features: Vec<Arc<StoredFeature>>) -> LayerIndex {
         LayerIndex {
             layer,
-            boxes: RTree::bulk_load_with_params(features.iter().map(boxed).collect()),
-            points: RTree::bulk_load_with_params(features.iter().filter_map(in_space).collect()),
-            by_fid: features.into_iter().map(|f| (f.fid, f)).collect(),
+            base: Arc::new(Base::build(features)),
+            delta: Delta::default(),
         }
     }
 
     /// The next version of this layer with `changes` applied (this one is left as it was).
+    /// Costs O(changes + pending) where `pending` is the delta's size ([`Self::pending`]); the
+    /// base is shared, not copied.
     pub fn with_changes(&self, changes: ChangeSet) -> LayerIndex {
         let mut next = self.clone();
-        let gone = changes
-            .removed
-            .iter()
-            .chain(changes.upserts.iter().map(|f| &f.fid));
-        for fid in gone {
-            if let Some(old) = next.by_fid.remove(fid) {
-                next.boxes.remove(&boxed(&old));
-                if let Some(p) = in_space(&old) {
-                    next.points.remove(&p);
-                }
-            }
-        }
-        for f in changes.upserts {
-            let f = Arc::new(f);
-            next.boxes.insert(boxed(&f));
-            if let Some(p) = in_space(&f) {
-                next.points.insert(p);
-            }
-            next.by_fid.insert(f.fid, f);
-        }
+        next.apply(&Changes::from(changes));
         next
+    }
+
+    /// Applies `changes` to this version in place: removals first, then upserts in order (an
+    /// upsert replaces the feature of the same id, wherever it is).
+    pub(super) fn apply(&mut self, changes: &Changes) {
+        for fid in &changes.removed {
+            self.delta.remove(&self.base, *fid);
+        }
+        for f in &changes.upserts {
+            self.delta.remove(&self.base, f.fid);
+            self.delta.insert(f.clone());
+        }
+    }
+
+    /// The same features bulk-loaded into a new base with an empty delta (O(n log n); the
+    /// features themselves are shared, not copied).
+    pub fn compacted(&self) -> LayerIndex {
+        LayerIndex::over(self.layer, self.iter().cloned().collect())
+    }
+
+    /// Entries in the delta: features added or replaced since the base was built, plus base
+    /// features taken out. Queries and `with_changes` cost more as it grows; a compaction
+    /// (`Index` does them in the background) empties it.
+    pub fn pending(&self) -> usize {
+        self.delta.features.len() + self.delta.removed.len()
     }
 
     /// The layer indexed.
@@ -183,22 +197,31 @@ impl LayerIndex {
 
     /// Number of features.
     pub fn len(&self) -> usize {
-        self.by_fid.len()
+        self.base.features.len() - self.delta.removed.len() + self.delta.features.len()
     }
 
     /// Whether the layer has no features.
     pub fn is_empty(&self) -> bool {
-        self.by_fid.is_empty()
+        self.len() == 0
+    }
+
+    /// Whether the base feature `fid` has been taken out (removed or replaced).
+    fn is_removed(&self, fid: FeatureId) -> bool {
+        !self.delta.removed.is_empty() && self.delta.removed.binary_search(&fid).is_ok()
     }
 
     /// A feature by id.
     pub fn get(&self, fid: FeatureId) -> Option<&Arc<StoredFeature>> {
-        self.by_fid.get(&fid)
+        match self.delta.features.get(&fid) {
+            Some(f) => Some(f),
+            None if self.is_removed(fid) => None,
+            None => self.base.get(fid),
+        }
     }
 
     /// Every feature in id order.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<StoredFeature>> {
-        self.by_fid.values()
+        self.iter_after(None)
     }
 
     /// Features from id `after` (exclusive) on, in id order (for paging).
@@ -206,24 +229,49 @@ impl LayerIndex {
         &self,
         after: Option<FeatureId>,
     ) -> impl Iterator<Item = &Arc<StoredFeature>> {
-        let start = after.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Excluded);
-        self.by_fid
-            .range((start, std::ops::Bound::Unbounded))
-            .map(|(_, f)| f)
+        let (base, removed) = match after {
+            None => (&self.base.features[..], &self.delta.removed[..]),
+            Some(a) => {
+                let b = self.base.features.partition_point(|f| f.fid <= a);
+                let r = self.delta.removed.partition_point(|fid| *fid <= a);
+                (&self.base.features[b..], &self.delta.removed[r..])
+            }
+        };
+        let start = after.map_or(Bound::Unbounded, Bound::Excluded);
+        Merge::new(
+            Live::new(base, removed),
+            self.delta
+                .features
+                .range((start, Bound::Unbounded))
+                .map(|(_, f)| f),
+            |a: &&Arc<StoredFeature>, b: &&Arc<StoredFeature>| a.fid < b.fid,
+        )
     }
 
-    /// The box around every feature, degrees; `None` when empty.
+    /// The box around every feature, degrees; `None` when empty. Exact, as a fresh build's.
     pub fn extent(&self) -> Option<Bbox> {
-        if self.is_empty() {
-            return None;
-        }
-        let e = self.boxes.root().envelope();
+        let e = [
+            self.base.live_extent(&self.delta.removed),
+            (!self.delta.features.is_empty()).then(|| self.delta.boxes.root().envelope()),
+        ]
+        .into_iter()
+        .flatten()
+        .reduce(|a, b| a.merged(&b))?;
         Some(Bbox {
             min_x: e.lower()[0],
             min_y: e.lower()[1],
             max_x: e.upper()[0],
             max_y: e.upper()[1],
         })
+    }
+
+    /// Entries of both trees whose box meets `env`, removed base features left out.
+    fn boxes_meeting(&self, env: AABB<[f64; 2]>) -> impl Iterator<Item = &Boxed> {
+        self.base
+            .boxes
+            .locate_in_envelope_intersecting(&env)
+            .filter(|e| !self.is_removed(e.fid))
+            .chain(self.delta.boxes.locate_in_envelope_intersecting(&env))
     }
 
     /// Features whose geometry intersects the box (boundary included), in id order.
@@ -240,69 +288,74 @@ impl LayerIndex {
             },
         );
         // A feature whose box lies inside the query box meets it: no need to reach its geometry.
-        in_fid_order(
-            self.boxes
-                .locate_in_envelope_intersecting(&env)
-                .filter(|e| {
-                    env.contains_envelope(&e.envelope)
-                        || touches_rect(e.feature.feature.geometry(), &rect)
-                }),
-        )
+        in_fid_order(self.boxes_meeting(env).filter(|e| {
+            env.contains_envelope(&e.envelope) || touches_rect(e.feature.feature.geometry(), &rect)
+        }))
     }
 
     /// Features whose box intersects the box (boundary included): a superset of `in_bbox`, in
     /// no particular order, without the exact geometry test (for callers that clip anyway).
     pub fn candidates(&self, b: &Bbox) -> impl Iterator<Item = &Arc<StoredFeature>> {
         let env = AABB::from_corners([b.min_x, b.min_y], [b.max_x, b.max_y]);
-        self.boxes
-            .locate_in_envelope_intersecting(&env)
-            .map(|e| &e.feature)
+        self.boxes_meeting(env).map(|e| &e.feature)
     }
 
     /// Features whose geometry contains or touches the point, in id order.
     pub fn at_point(&self, c: Coord) -> Vec<&Arc<StoredFeature>> {
         let p = Point(c);
         in_fid_order(
-            self.boxes
-                .locate_in_envelope_intersecting(&AABB::from_point([c.x, c.y]))
+            self.boxes_meeting(AABB::from_point([c.x, c.y]))
                 .filter(|e| touches_point(e.feature.feature.geometry(), &p)),
         )
     }
 
-    /// Estimated heap bytes held: coordinates, attributes and tree entries.
-    pub fn heap_bytes(&self) -> usize {
-        let per_entry =
-            std::mem::size_of::<Boxed>() + std::mem::size_of::<Arc<StoredFeature>>() * 2 + 48;
-        self.by_fid
-            .values()
-            .map(|f| {
-                let g = f.feature.geometry();
-                let coords = match g {
-                    ValidGeometry::Point(_) => 1 + std::mem::size_of::<InSpace>() / 16,
-                    ValidGeometry::MultiLineString(m) => m.0.iter().map(|l| l.0.len()).sum(),
-                    ValidGeometry::Polygon(p) => {
-                        p.exterior().0.len()
-                            + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
-                    }
-                    ValidGeometry::MultiPolygon(m) => {
-                        m.0.iter()
-                            .map(|p| {
-                                p.exterior().0.len()
-                                    + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
-                            })
-                            .sum()
-                    }
-                };
-                let extra: usize = f
-                    .feature
-                    .extra()
-                    .iter()
-                    .map(|(k, v)| k.len() + v.to_string().len() + 32)
-                    .sum();
-                std::mem::size_of::<StoredFeature>() + coords * 16 + extra + 96 + per_entry
-            })
-            .sum()
+    /// Point features with the squared chord (m²) from the ECEF position `v` (metres), nearest
+    /// first: the base's and the delta's, merged, removed base features left out.
+    pub(super) fn points_by_chord(&self, v: &[f64; 3]) -> impl Iterator<Item = (&InSpace, f64)> {
+        Merge::new(
+            self.base
+                .points
+                .nearest_neighbor_iter_with_distance_2(v)
+                .filter(|(p, _)| !self.is_removed(p.feature.fid)),
+            self.delta.points.nearest_neighbor_iter_with_distance_2(v),
+            |a: &(&InSpace, f64), b: &(&InSpace, f64)| a.1 <= b.1,
+        )
     }
+
+    /// Estimated heap bytes held: coordinates, attributes and tree entries (base features taken
+    /// out but not yet compacted away included).
+    pub fn heap_bytes(&self) -> usize {
+        self.base
+            .features
+            .iter()
+            .chain(self.delta.features.values())
+            .map(|f| feature_bytes(f))
+            .sum::<usize>()
+            + self.delta.removed.len() * std::mem::size_of::<FeatureId>()
+    }
+}
+
+/// Estimated heap bytes of one feature and its entries in the index.
+fn feature_bytes(f: &StoredFeature) -> usize {
+    let per_entry =
+        std::mem::size_of::<Boxed>() + std::mem::size_of::<Arc<StoredFeature>>() * 2 + 48;
+    let g = f.feature.geometry();
+    let rings = |p: &geo::Polygon| {
+        p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>()
+    };
+    let coords = match g {
+        ValidGeometry::Point(_) => 1 + std::mem::size_of::<InSpace>() / 16,
+        ValidGeometry::MultiLineString(m) => m.0.iter().map(|l| l.0.len()).sum(),
+        ValidGeometry::Polygon(p) => rings(p),
+        ValidGeometry::MultiPolygon(m) => m.0.iter().map(rings).sum(),
+    };
+    let extra: usize = f
+        .feature
+        .extra()
+        .iter()
+        .map(|(k, v)| k.len() + v.to_string().len() + 32)
+        .sum();
+    std::mem::size_of::<StoredFeature>() + coords * 16 + extra + 96 + per_entry
 }
 
 #[cfg(test)]

@@ -1,25 +1,29 @@
 //! The in-memory index: every public layer in its own R-tree, answered without touching the store.
 //!
 //! Readers take an immutable `Snapshot` (`Index::snapshot`, an `Arc` swapped atomically with
-//! `arc-swap`); a writer applies a `ChangeSet` by building the next snapshot beside the current
+//! `arc-swap`); a writer applies a `ChangeSet` by making the next snapshot beside the current
 //! one and swapping it in, so a reader sees a change set wholly or not at all, and never waits.
-//! Only the changed layer is rebuilt; the others are shared between snapshots.
+//! A layer is a bulk-loaded base shared between versions plus a small delta of the changes
+//! since (`delta.rs`): publishing copies the changed layer's delta only, O(changes + delta),
+//! and a background thread folds a grown delta into a new base (`publish.rs`). The other
+//! layers are shared between snapshots.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-use arc_swap::ArcSwap;
 
 use crate::domain::{FeatureId, LayerKind};
 use crate::store::{AsOf, Store, StoreError, StoredFeature};
 
 pub mod chord;
+mod delta;
 mod layer;
 mod nearest;
+mod publish;
 
 pub use layer::LayerIndex;
 pub use nearest::{Nearby, NearbyQuery, distance_to};
+pub use publish::COMPACT_AT;
 
 /// Features added, updated or taken out of one layer's current view, applied together.
 #[derive(Clone, Debug, Default)]
@@ -58,10 +62,10 @@ pub struct LoadReport {
     pub bytes: usize,
 }
 
-/// The live index: the current snapshot and the lock that serialises writers.
+/// The live index: the current snapshot, the lock that serialises writers, and the
+/// compactions running in the background.
 pub struct Index {
-    current: ArcSwap<Snapshot>,
-    writer: Mutex<()>,
+    shared: Arc<publish::Shared>,
 }
 
 impl Index {
@@ -80,8 +84,7 @@ impl Index {
             })
             .collect();
         Index {
-            current: ArcSwap::from_pointee(Snapshot { version: 0, layers }),
-            writer: Mutex::new(()),
+            shared: Arc::new(publish::Shared::new(Snapshot { version: 0, layers })),
         }
     }
 
@@ -112,24 +115,31 @@ impl Index {
 
     /// The current snapshot; it stays valid (and unchanged) for as long as it is held.
     pub fn snapshot(&self) -> Arc<Snapshot> {
-        self.current.load_full()
+        self.shared.current.load_full()
     }
 
     /// Applies a change set to one layer and publishes the result; returns the new version.
+    /// Costs O(changes + delta): the layer's base is shared with the previous version, and
+    /// only its delta (at most about [`COMPACT_AT`] entries, plus the changes applied while a
+    /// compaction runs) is copied. A delta that reaches the threshold is compacted in the
+    /// background; the compacted layer replaces it under the same version.
     pub fn apply(&self, layer: LayerKind, changes: ChangeSet) -> u64 {
-        let _writer = self
-            .writer
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let old = self.current.load_full();
-        let next_layer = old.layer(layer).with_changes(changes);
-        let mut layers = old.layers.clone();
-        layers.insert(layer, Arc::new(next_layer));
-        let version = old.version + 1;
-        self.current.store(Arc::new(Snapshot { version, layers }));
-        version
+        self.shared.apply(layer, delta::Changes::from(changes))
+    }
+
+    /// Waits until no compaction is running (for tests and benchmarks).
+    pub fn settle(&self) {
+        self.shared.settle();
+    }
+
+    /// Sets the number of delta entries (features added or replaced, plus base features taken
+    /// out) at which a layer is compacted; [`COMPACT_AT`] unless set.
+    pub fn set_compaction_threshold(&self, entries: usize) {
+        self.shared.set_compact_at(entries);
     }
 }
 
+#[cfg(test)]
+mod delta_tests;
 #[cfg(test)]
 mod tests;

@@ -50,7 +50,7 @@ impl LayerIndex {
             return best;
         }
         let v = ecef(q.at);
-        for (candidate, chord2) in self.points.nearest_neighbor_iter_with_distance_2(&v) {
+        for (candidate, chord2) in self.points_by_chord(&v) {
             let bound = lower_bound_m(chord2);
             if q.radius_m.is_some_and(|r| bound > r) {
                 break;
