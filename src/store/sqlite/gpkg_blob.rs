@@ -96,3 +96,108 @@ mod tests {
         assert!(decode(b"XX").is_err());
     }
 }
+
+/// The box of a GeoPackage blob in its own coordinates: the header's envelope when it has one,
+/// else the geometry's (points carry none); `None` for an empty geometry (flag bit 4).
+pub fn envelope(blob: &[u8]) -> Result<Option<Bbox>, BlobError> {
+    if blob.len() < 8 || &blob[0..2] != b"GP" {
+        return Err(BlobError::NotGpkg);
+    }
+    let flags = blob[3];
+    if flags & 0b1_0000 != 0 {
+        return Ok(None);
+    }
+    let le = flags & 1 == 1;
+    if (flags >> 1) & 0b111 != 0 {
+        if blob.len() < 40 {
+            return Err(BlobError::NotGpkg);
+        }
+        let f = |i: usize| {
+            let b: [u8; 8] = blob[8 + 8 * i..16 + 8 * i].try_into().unwrap_or([0; 8]);
+            if le {
+                f64::from_le_bytes(b)
+            } else {
+                f64::from_be_bytes(b)
+            }
+        };
+        return Ok(Some(Bbox {
+            min_x: f(0),
+            max_x: f(1),
+            min_y: f(2),
+            max_y: f(3),
+        }));
+    }
+    match decode(blob) {
+        Ok((g, _)) => Ok(raw_bbox(&g)),
+        Err(BlobError::Empty) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+fn raw_bbox(g: &RawGeometry) -> Option<Bbox> {
+    let mut b: Option<Bbox> = None;
+    let mut add = |c: &geo::Coord| {
+        let p = Bbox {
+            min_x: c.x,
+            min_y: c.y,
+            max_x: c.x,
+            max_y: c.y,
+        };
+        b = Some(b.map_or(p, |x| x.union(p)));
+    };
+    match g {
+        RawGeometry::Point(c) => add(c),
+        RawGeometry::LineString(l) | RawGeometry::MultiPoint(l) => l.iter().for_each(&mut add),
+        RawGeometry::Polygon(rs) | RawGeometry::MultiLineString(rs) => {
+            rs.iter().flatten().for_each(&mut add)
+        }
+        RawGeometry::MultiPolygon(ps) => ps.iter().flatten().flatten().for_each(&mut add),
+        RawGeometry::GeometryCollection(gs) => {
+            for g in gs {
+                if let Some(x) = raw_bbox(g) {
+                    add(&geo::Coord {
+                        x: x.min_x,
+                        y: x.min_y,
+                    });
+                    add(&geo::Coord {
+                        x: x.max_x,
+                        y: x.max_y,
+                    });
+                }
+            }
+        }
+    }
+    b
+}
+
+#[cfg(test)]
+mod envelope_tests {
+    use super::*;
+
+    #[test]
+    fn envelopes_of_points_lines_and_empty_blobs() {
+        let p = RawGeometry::Point(geo::coord! {x: 50.1, y: 26.4});
+        let b = Bbox {
+            min_x: 50.1,
+            min_y: 26.4,
+            max_x: 50.1,
+            max_y: 26.4,
+        };
+        assert_eq!(envelope(&encode(&p, b, SRS_WGS84)).unwrap(), Some(b));
+        let l = RawGeometry::MultiLineString(vec![vec![
+            geo::coord! {x: 50.0, y: 26.0},
+            geo::coord! {x: 50.2, y: 26.5},
+        ]]);
+        let b = Bbox {
+            min_x: 50.0,
+            min_y: 26.0,
+            max_x: 50.2,
+            max_y: 26.5,
+        };
+        assert_eq!(envelope(&encode(&l, b, SRS_WGS84)).unwrap(), Some(b));
+        let mut empty = encode(&p, b, SRS_WGS84);
+        empty[3] |= 0b1_0000;
+        assert_eq!(envelope(&empty).unwrap(), None);
+        assert!(envelope(b"nonsense").is_err());
+    }
+}

@@ -26,6 +26,7 @@ use crate::domain::audit::{AuditEntry, AuditQuery};
 use crate::domain::request::{LandRequest, RequestEvent, RequestFilter, RequestId};
 use crate::domain::{Bbox, FeatureId, LayerKind};
 
+mod functions;
 pub mod gpkg_blob;
 mod queries;
 mod records;
@@ -66,6 +67,13 @@ impl SqliteStore {
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .min_connections(1)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    let mut handle = conn.lock_handle().await?;
+                    functions::register(handle.as_raw_handle())
+                        .map_err(|e| sqlx::Error::Configuration(e.into()))
+                })
+            })
             .connect_with(options)
             .await
             .map_err(open_err)?;
