@@ -12,12 +12,14 @@ pub mod checks;
 pub mod crs;
 pub mod feature;
 pub mod geodesy;
+pub mod geojson;
 pub mod geometry;
 pub mod layer;
 pub mod opening_hours;
 pub mod public;
 pub mod register;
 pub mod request;
+pub mod schema;
 pub mod wkb;
 
 pub use feature::{Feature, FeatureId, Lifespan, SourceId};

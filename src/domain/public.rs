@@ -10,66 +10,10 @@ use super::attributes::Attributes;
 use super::category::CategoryRegistry;
 use super::geometry::{RawGeometry, ValidGeometry};
 
-/// The names of the typed public properties of a layer's features, in output order.
+/// The names of the typed public properties of a layer's features, in output order (from the
+/// layer's schema table, `domain::schema`).
 pub fn property_names(layer: super::LayerKind) -> &'static [&'static str] {
-    use super::LayerKind::*;
-    match layer {
-        Districts => &[
-            "source_id",
-            "name_ar",
-            "name_en",
-            "city",
-            "area_m2",
-            "valid_from",
-            "valid_to",
-        ],
-        Plans => &[
-            "source_id",
-            "plan_no",
-            "name",
-            "status",
-            "approved_on",
-            "area_m2",
-            "valid_from",
-            "valid_to",
-        ],
-        Streets => &[
-            "source_id",
-            "name_ar",
-            "name_en",
-            "width_m",
-            "length_m",
-            "valid_from",
-            "valid_to",
-        ],
-        Parcels => &[
-            "source_id",
-            "parcel_no",
-            "plan_no",
-            "block_no",
-            "district",
-            "land_use",
-            "deed_no",
-            "deed_date",
-            "official_area_m2",
-            "area_m2",
-            "valid_from",
-            "valid_to",
-        ],
-        ServicePoints => &[
-            "source_id",
-            "name_ar",
-            "name_en",
-            "category",
-            "category_ar",
-            "category_en",
-            "phone",
-            "opening_hours",
-            "district",
-            "valid_from",
-            "valid_to",
-        ],
-    }
+    super::schema::public_names(layer)
 }
 
 /// One typed public property's value, borrowed from the feature where it can be.

@@ -19,8 +19,8 @@ use crate::domain::LayerKind;
 use crate::domain::attributes::Attributes;
 use crate::domain::opening_hours::riyadh_local;
 use crate::domain::public;
+use crate::domain::register::StoredFeature;
 use crate::index::NearbyQuery;
-use crate::store::StoredFeature;
 
 /// Routes of this module.
 pub fn routes() -> Router<AppState> {

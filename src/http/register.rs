@@ -14,9 +14,9 @@ use super::auth::Signed;
 use super::{ApiError, AppState};
 use crate::domain::account::{Role, UserId};
 use crate::domain::audit::AuditQuery;
+use crate::domain::register::LineageEdge;
 use crate::domain::request::{RequestFilter, RequestId};
 use crate::domain::{FeatureId, LayerKind};
-use crate::store::LineageEdge;
 
 /// Most generations followed up or down.
 const MAX_GENERATIONS: usize = 64;

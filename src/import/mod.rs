@@ -22,7 +22,7 @@ mod fgb;
 mod gdal;
 mod geojson;
 mod gpkg;
-pub mod json_geometry;
+pub use crate::domain::geojson as json_geometry;
 pub mod prepare;
 pub mod progress;
 pub mod raw_builder;

@@ -18,7 +18,7 @@ use rstar::{AABB, ParentNode, RTree, RTreeNode};
 use super::ChangeSet;
 use super::layer::{Boxed, InSpace, IndexParams, boxed, in_space};
 use crate::domain::FeatureId;
-use crate::store::StoredFeature;
+use crate::domain::register::StoredFeature;
 
 /// Features bulk-loaded together: the trees and the features in id order (ids unique).
 #[derive(Debug, Default)]

@@ -11,8 +11,8 @@ use rstar::{AABB, Envelope, PointDistance, RStarInsertionStrategy, RTreeObject, 
 use super::ChangeSet;
 use super::chord::{chord2, ecef};
 use super::delta::{Base, Changes, Delta, Live, Merge};
+use crate::domain::register::StoredFeature;
 use crate::domain::{Bbox, FeatureId, LayerKind, ValidGeometry};
-use crate::store::StoredFeature;
 
 /// A feature's box in the 2D tree.
 #[derive(Clone, Debug)]

@@ -12,8 +12,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::domain::register::{AsOf, StoredFeature};
 use crate::domain::{FeatureId, LayerKind};
-use crate::store::{AsOf, Store, StoreError, StoredFeature};
+use crate::store::{Store, StoreError};
 
 pub mod chord;
 mod delta;

@@ -13,8 +13,8 @@ use geo::{Closest, ClosestPoint, Coord, Point};
 
 use super::chord::{LOWER_RADIUS_M, ecef, geodesic_between, geodesic_m, lower_bound_m};
 use super::layer::LayerIndex;
+use crate::domain::register::StoredFeature;
 use crate::domain::{Bbox, ValidGeometry};
-use crate::store::StoredFeature;
 
 /// A nearest-neighbour question.
 pub struct NearbyQuery<'a> {

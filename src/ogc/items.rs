@@ -16,9 +16,9 @@ use super::params::ItemsRequest;
 use super::{GEOJSON, JSON, OgcError, crs::OgcCrs, title};
 use crate::domain::category::CategoryRegistry;
 use crate::domain::public;
+use crate::domain::register::StoredFeature;
 use crate::domain::{FeatureId, LayerKind, ValidGeometry};
 use crate::index::LayerIndex;
-use crate::store::StoredFeature;
 
 fn outline_hits(p: &geo::Polygon, g: &ValidGeometry) -> bool {
     match g {

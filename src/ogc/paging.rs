@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use super::OgcError;
 use crate::domain::FeatureId;
-use crate::store::StoredFeature;
+use crate::domain::register::StoredFeature;
 
 /// Where a page starts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -9,9 +9,9 @@ use crate::domain::attributes::{
     Attributes, BlockNo, District, Parcel, ParcelNo, Plan, PlanNo, PlanStatus, ServicePoint,
 };
 use crate::domain::category::CategoryCode;
+use crate::domain::register::StoredFeature;
 use crate::domain::{Feature, FeatureId, LayerKind, Lifespan, RawGeometry, ValidGeometry};
 use crate::index::Index;
-use crate::store::StoredFeature;
 
 fn stored(fid: i64, attributes: Attributes, raw: RawGeometry) -> StoredFeature {
     let layer = attributes.layer();

@@ -13,10 +13,10 @@ use std::sync::Arc;
 use geo::Coord;
 
 use super::text::Field;
+use crate::domain::register::StoredFeature;
 use crate::domain::{FeatureId, LayerKind};
 use crate::index::Snapshot;
 use crate::index::chord::{chord2, ecef, key_of_distance, lower_bound_m};
-use crate::store::StoredFeature;
 
 /// A feature matched by a query (kept small: a query may match a hundred thousand).
 #[derive(Clone, Copy, Debug, PartialEq)]

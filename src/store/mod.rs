@@ -15,6 +15,7 @@ use crate::domain::audit::{AuditEntry, AuditQuery};
 use crate::domain::request::{LandRequest, RequestEvent, RequestFilter, RequestId};
 use crate::domain::{Bbox, Feature, FeatureId, LayerKind};
 
+pub mod rules;
 pub mod sqlite;
 
 pub use crate::domain::register::{AsOf, LineageEdge, LineageKind, StoredFeature};

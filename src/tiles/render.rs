@@ -21,9 +21,9 @@ use super::mvt::{LayerBuilder, MvtValue, TileGeometry, push_layer};
 use super::simplify::{self, MIN_AREA, MIN_LENGTH, tolerance};
 use crate::domain::category::CategoryRegistry;
 use crate::domain::public::{self, PublicValue};
+use crate::domain::register::StoredFeature;
 use crate::domain::{LayerKind, ValidGeometry};
 use crate::index::Snapshot;
-use crate::store::StoredFeature;
 
 /// Tile units a side (MVT extent).
 pub const EXTENT: u32 = 4096;

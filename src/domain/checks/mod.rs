@@ -23,7 +23,7 @@ use geo::Polygon;
 use crate::domain::FeatureId;
 use crate::domain::ValidGeometry;
 use crate::domain::attributes::{Attributes, Parcel};
-use crate::store::StoredFeature;
+use crate::domain::register::StoredFeature;
 
 mod area;
 mod basic;

@@ -18,8 +18,8 @@ use serde_json::Value;
 
 use crate::domain::attributes::{LandUse, ParcelNo};
 use crate::domain::crs::{Crs, CrsError};
+use crate::domain::geojson::geometry_from_json;
 use crate::domain::{GeometryProblem, GeometryShape, RawGeometry, ValidGeometry};
-use crate::import::json_geometry::geometry_from_json;
 
 /// Most features in a proposal.
 pub const MAX_FEATURES: usize = 1_000;

@@ -13,7 +13,7 @@ use sqlx::{Row, Sqlite, Transaction};
 use super::gpkg_blob;
 use crate::domain::attributes::{Attributes, Owner};
 use crate::domain::{Bbox, Feature, FeatureId, LayerKind};
-use crate::store::{LayerWrite, LineageEdge, StoreError, WriteCounts, WriteMode, timestamp};
+use crate::store::{LayerWrite, LineageEdge, StoreError, WriteCounts, WriteMode, rules, timestamp};
 
 const ROWS_PER_STATEMENT: usize = 256;
 
@@ -38,77 +38,9 @@ impl From<Option<f64>> for Sql {
     }
 }
 
+/// The columns an insert writes, in order (from the layer's schema table).
 fn columns(layer: LayerKind) -> &'static [&'static str] {
-    match layer {
-        LayerKind::Districts => &[
-            "fid",
-            "geom",
-            "source_id",
-            "name_ar",
-            "name_en",
-            "city",
-            "area_m2",
-            "valid_from",
-            "valid_to",
-            "properties",
-        ],
-        LayerKind::Plans => &[
-            "fid",
-            "geom",
-            "source_id",
-            "plan_no",
-            "name",
-            "status",
-            "approved_on",
-            "area_m2",
-            "valid_from",
-            "valid_to",
-            "properties",
-        ],
-        LayerKind::Streets => &[
-            "fid",
-            "geom",
-            "source_id",
-            "name_ar",
-            "name_en",
-            "width_m",
-            "length_m",
-            "valid_from",
-            "valid_to",
-            "properties",
-        ],
-        LayerKind::Parcels => &[
-            "fid",
-            "geom",
-            "source_id",
-            "parcel_no",
-            "plan_no",
-            "block_no",
-            "district",
-            "land_use",
-            "deed_no",
-            "deed_date",
-            "official_area_m2",
-            "area_m2",
-            "valid_from",
-            "valid_to",
-            "properties",
-        ],
-        LayerKind::ServicePoints => &[
-            "fid",
-            "geom",
-            "source_id",
-            "name_ar",
-            "name_en",
-            "category",
-            "phone",
-            "opening_hours",
-            "district",
-            "valid_from",
-            "valid_to",
-            "properties",
-        ],
-    }
+    crate::domain::schema::written_names(layer)
 }
 
 fn row(fid: i64, f: &Feature, out: &mut Vec<Sql>) {
@@ -224,11 +156,7 @@ impl SqliteLayerWrite {
                         .await
                         .map_err(StoreError::query("checking parcel lineage"))?
                         .get(0);
-                    if edges > 0 {
-                        return Err(StoreError::Conflict(format!(
-                            "refusing to replace parcels: {edges} lineage records refer to them and the register's history is never erased; import without --replace"
-                        )));
-                    }
+                    rules::replace_allowed(layer, edges.max(0) as u64)?;
                     sqlx::query("DELETE FROM parcel_owners")
                         .execute(&mut *tx)
                         .await
@@ -306,13 +234,7 @@ pub(super) async fn insert_rows(
     chunk: &[Feature],
     sql: Option<&str>,
 ) -> Result<(), StoreError> {
-    if let Some(f) = chunk.iter().find(|f| f.layer() != layer) {
-        return Err(StoreError::Conflict(format!(
-            "a {} feature cannot go into {}",
-            f.layer(),
-            layer
-        )));
-    }
+    rules::same_layer(layer, chunk)?;
     let mut values = Vec::with_capacity(chunk.len() * columns(layer).len());
     for (i, f) in chunk.iter().enumerate() {
         row(first + i as i64, f, &mut values);
@@ -396,14 +318,7 @@ pub(super) async fn retire(
     .execute(&mut *conn)
     .await
     .map_err(StoreError::query(format!("retiring a feature of {t}")))?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict(format!(
-            "{t} feature {} is not current: it cannot be retired",
-            fid.0
-        )))
-    }
+    rules::retired(layer, fid, done.rows_affected())
 }
 
 /// Records a lineage edge.
@@ -445,12 +360,7 @@ impl LayerWrite for SqliteLayerWrite {
     }
 
     async fn record_lineage(&mut self, edge: &LineageEdge) -> Result<(), StoreError> {
-        if self.layer != LayerKind::Parcels {
-            return Err(StoreError::Conflict(format!(
-                "lineage is kept for parcels, not {}",
-                self.layer
-            )));
-        }
+        rules::lineage_allowed(self.layer)?;
         record_lineage(&mut self.tx, edge).await
     }
 
