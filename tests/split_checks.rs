@@ -263,6 +263,19 @@ async fn each_check_fails_on_its_own_on_demo_parcels() {
     let v = check(app, &token, &body).await;
     assert_eq!(failed_computed(&v), ["parcels_current"], "{v}");
 
+    // parcel_count: a "split" into one parcel (the parent itself, renumbered).
+    let v = check(
+        app,
+        &token,
+        &json!({
+            "kind": "subdivision",
+            "parcels": [parent.fid.0],
+            "proposed": collection(&format!("{no}x"), std::slice::from_ref(&p)),
+        }),
+    )
+    .await;
+    assert_eq!(failed(&v), ["parcel_count"], "{v}");
+
     // min_area and street_frontage, with the municipality's numbers set above these children.
     let areas = [a.clone(), b.clone()].map(|x| geo::GeodesicArea::geodesic_area_unsigned(&x));
     for (rules, code) in [
