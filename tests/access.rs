@@ -22,25 +22,7 @@ async fn the_role_matrix() {
     let surveyor2 = login(app, "surveyor2").await;
     let planner = login(app, "planner").await;
     let (parent, body) = splittable(&city, &surveyor2, 0).await;
-    let (s, v) = call(
-        app,
-        "POST",
-        "/api/requests",
-        Some(&surveyor2),
-        Some(body.clone()),
-    )
-    .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let id = v["id"].as_i64().unwrap();
-    let (s, _) = call(
-        app,
-        "POST",
-        &format!("/api/requests/{id}/take"),
-        Some(&planner),
-        None,
-    )
-    .await;
-    assert_eq!(s, StatusCode::OK);
+    let id = submit_and_take(app, &surveyor2, &planner, &body).await;
 
     // The columns: no credentials, citizen, surveyor (not the submitter), planner (not the
     // reviewer), admin.

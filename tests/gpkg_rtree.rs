@@ -31,17 +31,7 @@ async fn every_layer_has_a_gpkg_rtree_kept_in_step_and_gdal_uses_it() {
     let surveyor = login(app, "surveyor").await;
     let planner = login(app, "planner").await;
     let (parent, body) = splittable(&city, &surveyor, 0).await;
-    let (s, v) = call(app, "POST", "/api/requests", Some(&surveyor), Some(body)).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let id = v["id"].as_i64().unwrap();
-    call(
-        app,
-        "POST",
-        &format!("/api/requests/{id}/take"),
-        Some(&planner),
-        None,
-    )
-    .await;
+    let id = submit_and_take(app, &surveyor, &planner, &body).await;
     let (s, v) = call(
         app,
         "POST",

@@ -411,18 +411,8 @@ async fn a_merge_is_checked_approved_and_recorded_and_its_checks_fail_on_their_o
     }
 
     // Submitted, taken, approved: one child, lineage merge-of from both parents, owner kept.
-    let (s, v) = call(app, "POST", "/api/requests", Some(&surveyor), Some(body)).await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let id = v["id"].as_i64().unwrap();
     let planner = login(app, "planner").await;
-    call(
-        app,
-        "POST",
-        &format!("/api/requests/{id}/take"),
-        Some(&planner),
-        None,
-    )
-    .await;
+    let id = submit_and_take(app, &surveyor, &planner, &body).await;
     let (s, v) = call(
         app,
         "POST",

@@ -149,43 +149,34 @@ pub fn columns(layer: LayerKind) -> &'static [Column] {
     TABLES.get(&layer).map_or(&[], Vec::as_slice)
 }
 
+type Names = LazyLock<HashMap<LayerKind, Vec<&'static str>>>;
+
+/// The names of `layer`'s columns that pass `keep`, per layer, computed once.
+fn names_where(keep: fn(&Column) -> bool) -> HashMap<LayerKind, Vec<&'static str>> {
+    LayerKind::ALL
+        .into_iter()
+        .map(|l| {
+            (
+                l,
+                columns(l)
+                    .iter()
+                    .filter(|c| keep(c))
+                    .map(|c| c.name)
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
 /// Names of the columns a feature's insert writes, in order.
 pub fn written_names(layer: LayerKind) -> &'static [&'static str] {
-    static NAMES: LazyLock<HashMap<LayerKind, Vec<&'static str>>> = LazyLock::new(|| {
-        LayerKind::ALL
-            .into_iter()
-            .map(|l| {
-                (
-                    l,
-                    columns(l)
-                        .iter()
-                        .filter(|c| c.written)
-                        .map(|c| c.name)
-                        .collect(),
-                )
-            })
-            .collect()
-    });
+    static NAMES: Names = LazyLock::new(|| names_where(|c| c.written));
     NAMES.get(&layer).map_or(&[], Vec::as_slice)
 }
 
 /// Names of the public properties, in output order.
 pub fn public_names(layer: LayerKind) -> &'static [&'static str] {
-    static NAMES: LazyLock<HashMap<LayerKind, Vec<&'static str>>> = LazyLock::new(|| {
-        LayerKind::ALL
-            .into_iter()
-            .map(|l| {
-                (
-                    l,
-                    columns(l)
-                        .iter()
-                        .filter(|c| c.public)
-                        .map(|c| c.name)
-                        .collect(),
-                )
-            })
-            .collect()
-    });
+    static NAMES: Names = LazyLock::new(|| names_where(|c| c.public));
     NAMES.get(&layer).map_or(&[], Vec::as_slice)
 }
 

@@ -244,3 +244,32 @@ pub fn failed(v: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Submits `body` as `surveyor` (201 expected) and has `planner` take it; returns the id.
+pub async fn submit_and_take(
+    app: &axum::Router,
+    surveyor: &str,
+    planner: &str,
+    body: &Value,
+) -> i64 {
+    let (s, v) = call(
+        app,
+        "POST",
+        "/api/requests",
+        Some(surveyor),
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let (s, v) = call(
+        app,
+        "POST",
+        &format!("/api/requests/{id}/take"),
+        Some(planner),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    id
+}
