@@ -156,6 +156,18 @@ async fn an_approval_killed_at_any_point_is_all_or_nothing() {
         // Restarted: both changed or both unchanged.
         let (mut child, base) = start(dir.path(), None).await;
         let planner = sign_in(&base, "planner").await;
+        // The audit rows of the request carry the client's address (a real socket here).
+        let admin = sign_in(&base, "admin").await;
+        let audit = get(&base, &format!("/api/audit?request={id}"), Some(&admin)).await;
+        let entries = audit["entries"].as_array().unwrap();
+        assert!(
+            entries.iter().any(|e| e["action"] == "request.submit"),
+            "{audit}"
+        );
+        assert!(
+            entries.iter().all(|e| e["client"] == "127.0.0.1"),
+            "{audit}"
+        );
         let r = get(&base, &format!("/api/requests/{id}"), Some(&planner)).await;
         let now = ids(&get(&base, &items, None).await);
         let lineage = get(
