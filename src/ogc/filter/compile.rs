@@ -104,6 +104,14 @@ impl Compiler<'_> {
                     )));
                 }
                 match self.operand(p)? {
+                    Operand::Lit(Lit::Str(p))
+                        if p.chars().count() > super::limits::MAX_LIKE_CHARS =>
+                    {
+                        Err(bad(format!(
+                            "a LIKE pattern has at most {} characters",
+                            super::limits::MAX_LIKE_CHARS
+                        )))
+                    }
                     Operand::Lit(Lit::Str(p)) => Ok(Node::Like(x, Pattern::new(&p))),
                     _ => Err(bad(
                         "the pattern of LIKE must be a quoted text such as 'Al %'".into(),
@@ -116,6 +124,13 @@ impl Compiler<'_> {
                 let Expr::Array(items) = list else {
                     return Err(bad("IN takes a list in parentheses: x IN ('a', 'b')".into()));
                 };
+                if items.len() > super::limits::MAX_IN_VALUES {
+                    return Err(bad(format!(
+                        "an IN list has at most {} values; this one has {}",
+                        super::limits::MAX_IN_VALUES,
+                        items.len()
+                    )));
+                }
                 let mut values = Vec::with_capacity(items.len());
                 for item in items {
                     values.push(self.coerce_against(&x, self.operand(*item)?)?);

@@ -18,6 +18,7 @@ use crate::index::LayerIndex;
 
 mod compile;
 mod eval;
+pub mod limits;
 mod measure;
 mod node;
 mod spatial;
@@ -101,6 +102,7 @@ impl Filter {
         lang: Lang,
         crs: &OgcCrs,
     ) -> Result<Filter, OgcError> {
+        limits::check(text, lang)?;
         let expr = match lang {
             Lang::Cql2Text => cql2::parse_text(text).map_err(|e| {
                 let at = pest_position(&e.to_string());
