@@ -58,7 +58,7 @@ fn scan_text(text: &str) -> (usize, usize) {
     let mut prefix_run = 0usize;
     let mut quote: Option<char> = None;
     let mut word = String::new();
-    let mut end_word = |word: &mut String, terms: &mut usize, prefix_run: &mut usize| {
+    let end_word = |word: &mut String, terms: &mut usize, prefix_run: &mut usize| {
         if word.is_empty() {
             return;
         }
