@@ -26,6 +26,7 @@ use crate::tiles::cache::TileCache;
 mod auth;
 mod body;
 mod error;
+mod hardening;
 mod health;
 mod ogc;
 mod params;
@@ -38,6 +39,7 @@ mod tiles;
 pub mod viewer;
 
 pub use error::ApiError;
+pub use hardening::{CONTENT_SECURITY_POLICY, harden};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -96,7 +98,7 @@ pub fn router(state: AppState) -> Router {
     // Tiles are stored compressed and rendered on the blocking pool: they skip the compression
     // and timeout layers, whose per-request cost shows on cache hits.
     let tiles = tiles::routes().with_state(state.clone());
-    Router::new()
+    let router = Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .merge(auth::routes())
@@ -113,8 +115,8 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .merge(tiles)
-        .layer(TraceLayer::new_for_http())
+        .merge(tiles);
+    hardening::harden(router).layer(TraceLayer::new_for_http())
 }
 
 /// A bound server, ready to run: one listening socket per core (`SO_REUSEPORT`, the kernel
