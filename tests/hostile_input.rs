@@ -222,3 +222,43 @@ async fn the_stack_overflowing_filter_is_refused_on_a_real_port_and_the_server_g
         .unwrap();
     assert!(res.status().is_success());
 }
+
+#[tokio::test]
+async fn a_client_trickling_its_request_head_is_cut_off_and_others_are_served() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let city = city().await;
+    let limits = madinati::http::ServerLimits {
+        header_read_timeout: std::time::Duration::from_secs(1),
+        ..Default::default()
+    };
+    let server = Application::bind("127.0.0.1:0".parse().unwrap(), city.state.clone())
+        .await
+        .unwrap()
+        .with_limits(limits);
+    let addr = server.local_addr().unwrap().to_string();
+    tokio::spawn(server.run());
+    // Slowloris: half a request head, then silence.
+    let mut slow = Vec::new();
+    for _ in 0..20 {
+        let mut s = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        s.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        slow.push(s);
+    }
+    // Others are served meanwhile.
+    assert_eq!(raw_get(&addr, "/health").await, 200);
+    // The slow ones are closed (after at most a 408) well before this test's own bound.
+    for mut s in slow {
+        let mut buf = Vec::new();
+        let closed =
+            tokio::time::timeout(std::time::Duration::from_secs(20), s.read_to_end(&mut buf)).await;
+        assert!(closed.is_ok(), "a slow client was never cut off");
+        let text = String::from_utf8_lossy(&buf);
+        assert!(
+            text.is_empty() || text.starts_with("HTTP/1.1 408"),
+            "{text}"
+        );
+    }
+    assert_eq!(raw_get(&addr, "/health").await, 200);
+}

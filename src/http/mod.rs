@@ -35,11 +35,13 @@ mod publish;
 mod register;
 mod requests;
 mod search;
+mod server;
 mod tiles;
 pub mod viewer;
 
 pub use error::ApiError;
 pub use hardening::{CONTENT_SECURITY_POLICY, harden};
+pub use server::ServerLimits;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -128,6 +130,7 @@ pub fn router(state: AppState) -> Router {
 pub struct Application {
     listeners: Vec<std::net::TcpListener>,
     router: Router,
+    limits: ServerLimits,
 }
 
 /// A non-blocking listening socket on `addr` that other sockets of this process may share.
@@ -164,7 +167,14 @@ impl Application {
         Ok(Application {
             listeners,
             router: router(state),
+            limits: ServerLimits::default(),
         })
+    }
+
+    /// The same server with other connection limits.
+    pub fn with_limits(mut self, limits: ServerLimits) -> Application {
+        self.limits = limits;
+        self
     }
 
     /// The address actually bound.
@@ -181,7 +191,8 @@ impl Application {
         let mut servers = Vec::new();
         for (i, listener) in self.listeners.into_iter().enumerate() {
             let router = self.router.clone();
-            let mut stopped = stopped.clone();
+            let stopped = stopped.clone();
+            let limits = self.limits;
             let server = std::thread::Builder::new()
                 .name(format!("http-{i}"))
                 .spawn(move || -> std::io::Result<()> {
@@ -190,14 +201,7 @@ impl Application {
                         .build()?;
                     runtime.block_on(async move {
                         let listener = tokio::net::TcpListener::from_std(listener)?;
-                        axum::serve(
-                            listener,
-                            router.into_make_service_with_connect_info::<SocketAddr>(),
-                        )
-                        .with_graceful_shutdown(async move {
-                            let _ = stopped.wait_for(|s| *s).await;
-                        })
-                        .await
+                        server::serve(listener, router, limits, stopped).await
                     })
                 })?;
             servers.push(server);
