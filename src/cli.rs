@@ -59,6 +59,28 @@ enum Command {
     Layers(StoreArg),
     /// Manage accounts: add, list, disable, enable.
     User(UserArgs),
+    /// Write a consistent copy of the store while it serves (SQLite's VACUUM INTO).
+    Backup {
+        #[command(flatten)]
+        store: StoreArg,
+        /// The copy to write (a new file).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Check a backup and put it in place of the store (stop the server first).
+    Restore {
+        /// The backup to restore.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        store: StoreArg,
+        /// Replace an existing store.
+        #[arg(long)]
+        force: bool,
+        /// Only check the backup; change nothing.
+        #[arg(long)]
+        check_only: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -264,6 +286,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(a) => (a.store.store.clone(), None),
         Command::Layers(a) => (a.store.clone(), None),
         Command::Demo(a) => (None, a.listen),
+        Command::Backup { store, .. } | Command::Restore { store, .. } => {
+            (store.store.clone(), None)
+        }
         Command::User(a) => match &a.action {
             UserAction::Add { store, .. }
             | UserAction::List { store }
@@ -294,6 +319,37 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User(a) => user_command(&settings, a.action).await,
+        Command::Backup { out, .. } => {
+            let store = store::open(settings.require_store()?, false)
+                .await
+                .context("open the store")?;
+            let started = std::time::Instant::now();
+            let result = store.backup(&out).await;
+            store.close().await;
+            result?;
+            let report = store::sqlite::backup::check(&out).await?;
+            println!(
+                "backed up {} to {} in {:.1} s: {} current parcels, {} requests, {} audit rows{}",
+                settings.require_store()?.display(),
+                out.display(),
+                started.elapsed().as_secs_f64(),
+                report.parcels_current,
+                report.requests,
+                report.audit_rows,
+                if report.problems.is_empty() {
+                    String::new()
+                } else {
+                    format!("; PROBLEMS: {}", report.problems.join("; "))
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore {
+            from,
+            force,
+            check_only,
+            ..
+        } => restore_command(&from, settings.require_store()?, force, check_only).await,
         Command::Import(a) => import_command(&settings, a).await,
         Command::Layers(_) => {
             let store = store::open(settings.require_store()?, false).await?;
@@ -488,5 +544,55 @@ async fn user_command(settings: &Settings, action: UserAction) -> anyhow::Result
     };
     store.close().await;
     result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn restore_command(
+    from: &std::path::Path,
+    to: &std::path::Path,
+    force: bool,
+    check_only: bool,
+) -> anyhow::Result<ExitCode> {
+    let report = store::sqlite::backup::check(from)
+        .await
+        .with_context(|| format!("check {}", from.display()))?;
+    if !report.problems.is_empty() {
+        for p in &report.problems {
+            eprintln!("problem: {p}");
+        }
+        bail!(
+            "{} is not a sound backup: nothing was restored",
+            from.display()
+        );
+    }
+    println!(
+        "{} is sound: {} current parcels, {} requests, {} audit rows",
+        from.display(),
+        report.parcels_current,
+        report.requests,
+        report.audit_rows
+    );
+    if check_only {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if to.exists() && !force {
+        bail!(
+            "{} exists: stop the server, then restore with --force to replace it",
+            to.display()
+        );
+    }
+    // Copied beside the target, flushed, then renamed over it: a crash leaves the old store or
+    // the new one, never half of one. The old store's WAL files would not belong to the copy.
+    let tmp = to.with_extension("restoring");
+    std::fs::copy(from, &tmp).with_context(|| format!("copy to {}", tmp.display()))?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    for suffix in ["-wal", "-shm"] {
+        let side = std::path::PathBuf::from(format!("{}{suffix}", to.display()));
+        if side.exists() {
+            std::fs::remove_file(&side).with_context(|| format!("remove {}", side.display()))?;
+        }
+    }
+    std::fs::rename(&tmp, to).with_context(|| format!("put the copy at {}", to.display()))?;
+    println!("restored {} to {}", from.display(), to.display());
     Ok(ExitCode::SUCCESS)
 }

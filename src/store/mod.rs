@@ -120,6 +120,10 @@ pub trait Store: Send + Sync + 'static {
     /// Checks that the store answers.
     async fn ping(&self) -> Result<(), StoreError>;
 
+    /// Writes a consistent copy of the whole store to `out` (a new file) while it keeps serving:
+    /// every transaction committed before the copy began, none after.
+    async fn backup(&self, out: &std::path::Path) -> Result<(), StoreError>;
+
     /// Flushes and closes the store (the GeoPackage checkpoints its WAL into the main file, so
     /// the file alone is the whole store again). Later calls fail.
     async fn close(&self) {}

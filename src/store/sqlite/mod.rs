@@ -26,6 +26,7 @@ use crate::domain::audit::{AuditEntry, AuditQuery};
 use crate::domain::request::{LandRequest, RequestEvent, RequestFilter, RequestId};
 use crate::domain::{Bbox, FeatureId, LayerKind};
 
+pub mod backup;
 mod functions;
 pub mod gpkg_blob;
 mod queries;
@@ -154,6 +155,10 @@ async fn read_range(
 impl Store for SqliteStore {
     fn location(&self) -> String {
         self.path.display().to_string()
+    }
+
+    async fn backup(&self, out: &Path) -> Result<(), StoreError> {
+        backup::backup(&self.pool, out).await
     }
 
     async fn close(&self) {
