@@ -47,6 +47,9 @@ pub enum ApiError {
     },
     #[error("the service is not ready: {0}")]
     Unavailable(String),
+    /// 507: the store's disk is full; nothing was changed.
+    #[error("{0}")]
+    InsufficientStorage(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -63,6 +66,9 @@ impl IntoResponse for ApiError {
             ApiError::Unprocessable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "ChecksFailed"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "TooManyRequests"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable"),
+            ApiError::InsufficientStorage(_) => {
+                (StatusCode::INSUFFICIENT_STORAGE, "InsufficientStorage")
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "InternalError"),
         };
         let description = match &self {
@@ -72,6 +78,10 @@ impl IntoResponse for ApiError {
             }
             ApiError::Unavailable(detail) => {
                 tracing::warn!(%detail, "not ready");
+                self.to_string()
+            }
+            ApiError::InsufficientStorage(detail) => {
+                tracing::error!(%detail, "the store's disk is full");
                 self.to_string()
             }
             other => other.to_string(),
@@ -103,6 +113,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::Conflict(m) => ApiError::Conflict(m),
             busy @ StoreError::Busy { .. } => ApiError::Conflict(busy.to_string()),
+            full @ StoreError::Full { .. } => ApiError::InsufficientStorage(full.to_string()),
             other => ApiError::Internal(other.to_string()),
         }
     }

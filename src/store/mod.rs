@@ -64,6 +64,11 @@ pub enum StoreError {
     /// The write would break a rule of the register.
     #[error("{0}")]
     Conflict(String),
+    /// The disk under the store is full; the transaction was rolled back.
+    #[error(
+        "the store's disk is full (while {context}): nothing was changed; free space and try again"
+    )]
+    Full { context: String },
     /// A parcel is already held by another open request.
     #[error("parcel {parcel} is already in open request {request}")]
     Busy { parcel: i64, request: i64 },
@@ -72,7 +77,26 @@ pub enum StoreError {
 impl StoreError {
     pub(crate) fn query(context: impl Into<String>) -> impl FnOnce(sqlx::Error) -> StoreError {
         let context = context.into();
-        move |source| StoreError::Query { context, source }
+        move |source| {
+            if is_disk_full(&source) {
+                StoreError::Full { context }
+            } else {
+                StoreError::Query { context, source }
+            }
+        }
+    }
+}
+
+/// Whether a database error says the disk is full (SQLite's SQLITE_FULL, 13; PostgreSQL's
+/// disk_full, 53100).
+fn is_disk_full(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            matches!(d.code().as_deref(), Some("13") | Some("53100"))
+                || d.message().contains("disk is full")
+        }
+        sqlx::Error::Io(io) => io.kind() == std::io::ErrorKind::StorageFull,
+        _ => false,
     }
 }
 
