@@ -118,7 +118,13 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .merge(tiles);
-    hardening::harden(router).layer(TraceLayer::new_for_http())
+    // Requests are traced by method and path only: a query string can hold what a person typed
+    // (a search for a name, an id in a filter), which must not reach a log line.
+    hardening::harden(router).layer(TraceLayer::new_for_http().make_span_with(
+        |req: &axum::http::Request<axum::body::Body>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        },
+    ))
 }
 
 /// Blocking threads per listening socket's runtime (renders, large pages, publishing).
