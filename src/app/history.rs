@@ -13,6 +13,14 @@ use crate::domain::LayerKind;
 use crate::index::{ChangeSet, LayerIndex};
 use crate::store::{AsOf, Store, StoreError, StoredFeature};
 
+/// An empty index for every layer.
+fn empty_layers() -> HashMap<LayerKind, Arc<LayerIndex>> {
+    LayerKind::ALL
+        .into_iter()
+        .map(|l| (l, Arc::new(LayerIndex::build(l, Vec::new()))))
+        .collect()
+}
+
 /// Retired versions of each layer.
 pub struct History {
     layers: ArcSwap<HashMap<LayerKind, Arc<LayerIndex>>>,
@@ -23,14 +31,14 @@ impl History {
     /// An empty history.
     pub fn empty() -> History {
         History {
-            layers: ArcSwap::from_pointee(HashMap::new()),
+            layers: ArcSwap::from_pointee(empty_layers()),
             writer: Mutex::new(()),
         }
     }
 
     /// Loads every layer's retired versions from the store.
     pub async fn load(store: &dyn Store) -> Result<History, StoreError> {
-        let mut layers = HashMap::new();
+        let mut layers = empty_layers();
         for layer in LayerKind::ALL {
             let retired = store.features(layer, AsOf::Retired).await?;
             if !retired.is_empty() {
@@ -43,7 +51,8 @@ impl History {
         })
     }
 
-    /// The retired versions of `layer` (an empty index when there are none).
+    /// The retired versions of `layer` (an empty index, built once, when there are none): read
+    /// on every items request, so it only clones an `Arc`.
     pub fn layer(&self, layer: LayerKind) -> Arc<LayerIndex> {
         self.layers
             .load()
