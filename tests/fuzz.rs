@@ -1,8 +1,11 @@
 //! Fuzz targets: property-based generators of hostile input for every parser that sees the
 //! outside (CQL2 text and JSON, GeoJSON request bodies, opening hours, search text, WKB and
 //! GeoPackage blobs, URL paths and query strings through the whole router, CSV and GeoJSON
-//! files through the importer). Each call must answer (Ok or a refusal), never panic, and no
-//! HTTP answer may be a 5xx.
+//! files through the importer, and Shapefile and FlatGeobuf files with damaged headers and
+//! length fields). Each call must answer (Ok or a refusal), never panic, and no HTTP answer may
+//! be a 5xx. The binary's allocator notes every allocation above 256 MiB: no input here is
+//! larger than a few kilobytes, so such an allocation is a length field trusted before it was
+//! checked, and the file targets fail on it.
 //!
 //! `FUZZ_CASES` cases per target (default 64, as `scripts/test` runs them); `scripts/fuzz`
 //! runs them long and prints executions per target. Any failure proptest finds is kept in
@@ -10,7 +13,10 @@
 
 mod register_support;
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use madinati::domain::LayerKind;
 use madinati::domain::crs::Crs;
@@ -19,6 +25,48 @@ use madinati::ogc::crs::OgcCrs;
 use madinati::ogc::filter::{Filter, Lang};
 use proptest::prelude::*;
 use serde_json::{Value, json};
+
+/// The system allocator, noting the largest request above 256 MiB and refusing any above
+/// 2 GiB (the process then aborts: a finding, not a machine brought to its knees).
+struct Watched;
+
+static LARGEST: AtomicUsize = AtomicUsize::new(0);
+const NOTED: usize = 256 << 20;
+
+fn note(size: usize) -> bool {
+    if size > NOTED {
+        LARGEST.fetch_max(size, Ordering::Relaxed);
+        return size <= 2 << 30;
+    }
+    true
+}
+
+unsafe impl GlobalAlloc for Watched {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if !note(layout.size()) {
+            return std::ptr::null_mut();
+        }
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if !note(layout.size()) {
+            return std::ptr::null_mut();
+        }
+        unsafe { System.alloc_zeroed(layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if !note(new_size) {
+            return std::ptr::null_mut();
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Watched = Watched;
 
 fn cases() -> u32 {
     std::env::var("FUZZ_CASES")
@@ -329,5 +377,212 @@ proptest! {
             }
             store.close().await;
         });
+    }
+}
+
+/// A Shapefile (with `.dbf`, `.shx`, `.prj`, `.cpg`) and a FlatGeobuf (with its spatial index)
+/// of the same parcels, written once by GDAL's `ogr2ogr`: the seeds that the file target damages.
+fn seed_files() -> &'static (tempfile::TempDir, PathBuf, PathBuf) {
+    static S: OnceLock<(tempfile::TempDir, PathBuf, PathBuf)> = OnceLock::new();
+    S.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let square = |x: f64, y: f64, d: f64| {
+            json!([[[x, y], [x + d, y], [x + d, y + d], [x, y + d], [x, y]]])
+        };
+        let features: Vec<Value> = (0..6)
+            .map(|i| {
+                let x = 50.1 + f64::from(i) * 0.001;
+                let geometry = if i % 3 == 2 {
+                    json!({"type": "MultiPolygon", "coordinates": [square(x, 26.4, 0.0004), square(x, 26.401, 0.0003)]})
+                } else {
+                    json!({"type": "Polygon", "coordinates": square(x, 26.4, 0.0005)})
+                };
+                json!({"type": "Feature", "geometry": geometry, "properties": {
+                    "parcel_no": format!("{}", 100 + i), "land_use": "سكني", "area_m2": 2500.5 + f64::from(i),
+                    "deed_date": format!("2024-03-{:02}", i + 1),
+                }})
+            })
+            .collect();
+        let source = dir.path().join("seed.geojson");
+        std::fs::write(&source, json!({"type": "FeatureCollection", "features": features}).to_string()).unwrap();
+        let ogr2ogr = if Path::new("/usr/bin/ogr2ogr").exists() { "/usr/bin/ogr2ogr" } else { "ogr2ogr" };
+        let shp = dir.path().join("seed.shp");
+        let fgb = dir.path().join("seed.fgb");
+        for (driver, out, options) in [
+            ("ESRI Shapefile", &shp, ["-lco", "ENCODING=UTF-8"]),
+            ("FlatGeobuf", &fgb, ["-lco", "SPATIAL_INDEX=YES"]),
+        ] {
+            let status = std::process::Command::new(ogr2ogr)
+                .args(["-f", driver, "-a_srs", "EPSG:4326"])
+                .args(options)
+                .arg(out)
+                .arg(&source)
+                .status()
+                .expect("ogr2ogr (Debian's gdal-bin) is needed: run scripts/test, which installs it");
+            assert!(status.success(), "ogr2ogr -f {driver} failed");
+        }
+        (dir, shp, fgb)
+    })
+}
+
+/// One damage to a file: a byte set, a 32-bit value written (little or big endian), or the
+/// file cut short.
+#[derive(Debug, Clone)]
+enum Damage {
+    Byte(usize, u8),
+    Le(usize, u32),
+    Be(usize, u32),
+    Cut(usize),
+}
+
+fn damage() -> impl Strategy<Value = Damage> {
+    let at = prop_oneof![3 => 0usize..128, 1 => 0usize..8_192];
+    let word = prop_oneof![
+        prop::sample::select(vec![
+            0u32,
+            1,
+            2,
+            4,
+            7,
+            8,
+            100,
+            0x7FFF,
+            0xFFFF,
+            0x7FFF_FFFF,
+            0x8000_0000,
+            0xFFFF_FFFF
+        ]),
+        any::<u32>(),
+    ];
+    prop_oneof![
+        (at.clone(), any::<u8>()).prop_map(|(a, b)| Damage::Byte(a, b)),
+        (at.clone(), word.clone()).prop_map(|(a, w)| Damage::Le(a, w)),
+        (at.clone(), word).prop_map(|(a, w)| Damage::Be(a, w)),
+        at.prop_map(Damage::Cut),
+    ]
+}
+
+fn apply(bytes: &mut Vec<u8>, damages: &[Damage]) {
+    for d in damages {
+        let len = bytes.len().max(1);
+        match *d {
+            Damage::Byte(at, b) => {
+                if let Some(x) = bytes.get_mut(at % len) {
+                    *x = b;
+                }
+            }
+            Damage::Le(at, w) | Damage::Be(at, w) => {
+                let word = if matches!(d, Damage::Le(..)) {
+                    w.to_le_bytes()
+                } else {
+                    w.to_be_bytes()
+                };
+                for (i, b) in word.into_iter().enumerate() {
+                    if let Some(x) = bytes.get_mut(at % len + i) {
+                        *x = b;
+                    }
+                }
+            }
+            Damage::Cut(at) => bytes.truncate(at % len),
+        }
+    }
+}
+
+/// The undamaged seeds import as GeoJSON would (so the damaged ones are measured against files
+/// that work).
+#[test]
+fn the_seed_files_import_whole() {
+    let (rt, _) = router();
+    let (_, shp, fgb) = seed_files();
+    for input in [shp.clone(), fgb.clone()] {
+        let dir = tempfile::tempdir().unwrap();
+        let summary = rt.block_on(async {
+            let store = madinati::store::open(&dir.path().join("s.gpkg"), true)
+                .await
+                .unwrap();
+            let opts = madinati::import::ImportOptions {
+                rejects: Some(dir.path().join("rejects.geojson")),
+                input: input.clone(),
+                layer: LayerKind::Parcels,
+                srs: None,
+                mapping: Default::default(),
+                mode: madinati::store::WriteMode::Append,
+                format: None,
+                source_layer: None,
+                quiet: true,
+            };
+            let summary = madinati::import::import(store.as_ref(), &opts, Default::default()).await;
+            store.close().await;
+            summary.unwrap()
+        });
+        // Two of the six are MultiPolygons, which a parcel may not be: rejected with a reason.
+        assert_eq!(
+            (summary.read, summary.imported, summary.rejected),
+            (6, 4, 2),
+            "{}",
+            input.display()
+        );
+        assert_eq!(
+            summary.rejected_by_reason.get("wrong_geometry_type"),
+            Some(&2)
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(config(8))]
+
+    #[test]
+    fn shapefile_and_flatgeobuf_headers_through_the_importer(
+        which in 0usize..3,
+        damages in prop::collection::vec(damage(), 1..6),
+    ) {
+        let (rt, _) = router();
+        let (_, shp, fgb) = seed_files();
+        LARGEST.store(0, Ordering::Relaxed);
+        let dir = tempfile::tempdir().unwrap();
+        // 0: the .shp damaged, 1: the .dbf damaged, 2: the FlatGeobuf damaged.
+        let input = if which == 2 {
+            let out = dir.path().join("in.fgb");
+            let mut bytes = std::fs::read(fgb).unwrap();
+            apply(&mut bytes, &damages);
+            std::fs::write(&out, bytes).unwrap();
+            out
+        } else {
+            for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+                let from = shp.with_extension(ext);
+                let to = dir.path().join(format!("in.{ext}"));
+                let mut bytes = std::fs::read(&from).unwrap();
+                if (which == 0 && ext == "shp") || (which == 1 && ext == "dbf") {
+                    apply(&mut bytes, &damages);
+                }
+                std::fs::write(&to, bytes).unwrap();
+            }
+            dir.path().join("in.shp")
+        };
+        let outcome = rt.block_on(async {
+            let store = madinati::store::open(&dir.path().join("s.gpkg"), true).await.unwrap();
+            let opts = madinati::import::ImportOptions {
+                rejects: Some(dir.path().join("rejects.geojson")),
+                input,
+                layer: LayerKind::Parcels,
+                srs: None,
+                mapping: Default::default(),
+                mode: madinati::store::WriteMode::Append,
+                format: None,
+                source_layer: None,
+                quiet: true,
+            };
+            let outcome = madinati::import::import(store.as_ref(), &opts, Default::default()).await;
+            store.close().await;
+            outcome
+        });
+        match outcome {
+            // Every record read is either imported or rejected with a reason.
+            Ok(summary) => prop_assert_eq!(summary.read, summary.imported + summary.rejected),
+            Err(e) => prop_assert!(!e.to_string().contains("panic"), "{e}"),
+        }
+        let largest = LARGEST.load(Ordering::Relaxed);
+        prop_assert!(largest == 0, "an allocation of {largest} bytes from a file of a few kilobytes");
     }
 }

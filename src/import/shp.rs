@@ -188,8 +188,63 @@ fn shape_geometry(shape: Shape) -> Result<Option<RawGeometry>, String> {
     }))
 }
 
+/// Checks a record's own counts (parts, points) against its length before the `shapefile`
+/// crate sizes its buffers from them: a damaged count must not become a huge allocation.
+fn counts_fit(content: &[u8]) -> Result<(), String> {
+    let int = |at: usize| {
+        content
+            .get(at..at + 4)
+            .map(|b| i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    };
+    let Some(kind) = int(0) else {
+        return Err("the record is too short to hold a shape type".into());
+    };
+    // Bytes the counts need at least: XY points (16 bytes) and part starts (4 bytes).
+    let needed = match kind {
+        8 | 18 | 28 => int(36).map(|points| (points, 40 + 16 * points)),
+        3 | 5 | 13 | 15 | 23 | 25 | 31 => match (int(36), int(40)) {
+            (Some(parts), Some(points)) if parts >= 0 => {
+                Some((points, 44 + 4 * parts + 16 * points))
+            }
+            (Some(parts), Some(_)) => Some((parts, 0)),
+            _ => None,
+        },
+        _ => return Ok(()),
+    };
+    match needed {
+        None => Err(format!(
+            "the record is too short for a shape of type {kind}"
+        )),
+        Some((count, _)) if count < 0 => Err(format!("a negative count ({count}) in the record")),
+        Some((_, bytes)) if bytes > content.len() as i64 => Err(format!(
+            "the record's counts need {bytes} bytes but it holds {}",
+            content.len()
+        )),
+        Some((points, _)) if matches!(kind, 3 | 5 | 13 | 15 | 23 | 25 | 31) => {
+            // Each part starts at a point of the shape, in order (the crate sizes each part
+            // from the difference of two starts).
+            let parts = int(36).unwrap_or(0);
+            let mut previous = 0;
+            for i in 0..parts {
+                let start = int(44 + 4 * i as usize).unwrap_or(-1);
+                if start < previous || start >= points.max(1) || (i == 0 && start != 0) {
+                    return Err(format!(
+                        "part {} starts at point {start}, outside the shape's {points} points or \
+                         out of order",
+                        i + 1
+                    ));
+                }
+                previous = start;
+            }
+            Ok(())
+        }
+        Some(_) => Ok(()),
+    }
+}
+
 /// Reads one shape from the content of its record.
 fn read_shape(content: &[u8]) -> Result<Option<RawGeometry>, String> {
+    counts_fit(content).map_err(|e| format!("damaged shape record: {e}"))?;
     let len = i32::try_from(content.len()).map_err(|_| "shape record too large".to_string())?;
     let shape = Shape::read_from(&mut std::io::Cursor::new(content), len)
         .map_err(|e| format!("damaged shape record: {e}"))?;
@@ -213,6 +268,9 @@ impl FeatureSource for ShpSource {
         } = *self;
         let path = path.as_path();
         let file = File::open(path).map_err(|e| io(path, e))?;
+        // Every length field is checked against what the file really holds before a buffer is
+        // sized from it: a damaged header cannot make the reader allocate gigabytes.
+        let file_len = file.metadata().map_err(|e| io(path, e))?.len();
         let mut shp = BufReader::with_capacity(
             1 << 16,
             CountingRead {
@@ -246,6 +304,15 @@ impl FeatureSource for ShpSource {
                 let message = format!(
                     "damaged record header at byte {at_byte} of the .shp (content length {words} \
                      words): this record and any after it cannot be read"
+                );
+                let _ = sink(rest(shape, &message));
+                return Ok(());
+            }
+            if at_byte + 8 + len > file_len {
+                let message = format!(
+                    "the .shp ends inside this record: its header at byte {at_byte} declares \
+                     {len} bytes of content but the file holds {file_len} bytes in all; it and \
+                     any after it are missing"
                 );
                 let _ = sink(rest(shape, &message));
                 return Ok(());
