@@ -383,7 +383,8 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<()>
     let state = AppState::load(store.clone(), settings.categories.clone())
         .await?
         .with_tile_cache(TileCache::with_megabytes(settings.tile_cache_mb))
-        .with_policy(settings.rules.clone(), settings.auth.clone());
+        .with_policy(settings.rules.clone(), settings.auth.clone())
+        .with_documents(settings.documents.clone());
     let app = Application::bind(listen, state)
         .await
         .with_context(|| format!("listen on {listen}"))?;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::app::auth::AuthConfig;
+use crate::app::documents::DocumentsConfig;
 use crate::domain::category::{Category, CategoryError, CategoryRegistry};
 use crate::domain::checks::SplitRules;
 
@@ -58,6 +59,9 @@ pub struct FileConfig {
     /// Sessions and login throttling (`[auth]`).
     #[serde(default)]
     pub auth: AuthConfig,
+    /// Documents attached to land requests (`[documents]`: `max_bytes`, the largest upload).
+    #[serde(default)]
+    pub documents: DocumentsConfig,
 }
 
 /// What went wrong reading the configuration.
@@ -113,6 +117,7 @@ pub struct Settings {
     pub styles_dir: Option<PathBuf>,
     pub rules: SplitRules,
     pub auth: AuthConfig,
+    pub documents: DocumentsConfig,
 }
 
 impl Settings {
@@ -140,6 +145,7 @@ impl Settings {
             styles_dir: file.styles_dir,
             rules: file.rules,
             auth: file.auth,
+            documents: file.documents,
         })
     }
 
@@ -188,6 +194,16 @@ mod tests {
         assert_eq!(s.auth.session_hours, 8.0);
         assert_eq!(s.auth.max_failures, AuthConfig::default().max_failures);
         assert!(toml::from_str::<FileConfig>("[rules]\nmin_chld_area_m2 = 1.0").is_err());
+    }
+
+    #[test]
+    fn the_upload_limit_comes_from_the_file() {
+        let s = Settings::resolve(FileConfig::default(), None, None, None).unwrap();
+        assert_eq!(s.documents.max_bytes, 20 * 1024 * 1024);
+        let file: FileConfig = toml::from_str("[documents]\nmax_bytes = 4096\n").unwrap();
+        let s = Settings::resolve(file, None, None, None).unwrap();
+        assert_eq!(s.documents.max_bytes, 4096);
+        assert!(toml::from_str::<FileConfig>("[documents]\nmax_byte = 1").is_err());
     }
 
     #[test]

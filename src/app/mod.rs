@@ -6,7 +6,8 @@
 //! - `workflow`: land requests on one lifecycle (a pure transition table), each command one
 //!   unit of work with its audit rows;
 //! - `publish`: after a commit, the index's change set and the purge of the tiles it touches;
-//! - `audit`: the actor and the rows their actions leave.
+//! - `audit`: the actor and the rows their actions leave;
+//! - `documents`: files attached to land requests (who may add and read them, what is taken).
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ use crate::tiles::cache::TileCache;
 
 pub mod audit;
 pub mod auth;
+pub mod documents;
 pub mod failpoint;
 pub mod history;
 pub mod publish;
@@ -37,6 +39,8 @@ pub struct App {
     pub auth: auth::Auth,
     /// Retired versions, for reads of the register as of a past date.
     pub history: Arc<history::History>,
+    /// Documents attached to requests (`[documents]`: the upload limit).
+    pub documents: documents::DocumentsConfig,
 }
 
 impl App {
@@ -57,6 +61,7 @@ impl App {
             tiles,
             categories,
             rules,
+            documents: documents::DocumentsConfig::default(),
         }
     }
 }

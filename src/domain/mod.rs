@@ -10,6 +10,7 @@ pub mod audit;
 pub mod category;
 pub mod checks;
 pub mod crs;
+pub mod document;
 pub mod feature;
 pub mod geodesy;
 pub mod geojson;

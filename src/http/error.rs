@@ -36,6 +36,9 @@ pub enum ApiError {
     /// 413: the body is too large.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// 415: a file of a kind not taken.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// 422: well-formed, but a check failed; `checks` says which and where.
     #[error("{message}")]
     Unprocessable { message: String, checks: Value },
@@ -63,6 +66,9 @@ impl IntoResponse for ApiError {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "NotFound"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "Conflict"),
             ApiError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge"),
+            ApiError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "UnsupportedMediaType")
+            }
             ApiError::Unprocessable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "ChecksFailed"),
             ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "TooManyRequests"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable"),

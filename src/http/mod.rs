@@ -25,6 +25,7 @@ use crate::tiles::cache::TileCache;
 
 mod auth;
 mod body;
+mod documents;
 mod error;
 mod hardening;
 mod health;
@@ -105,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ready", get(health::ready))
         .merge(auth::routes())
         .merge(requests::routes())
+        .merge(documents::routes(&state))
         .merge(register::routes())
         .merge(places::routes())
         .merge(search::routes())

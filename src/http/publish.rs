@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::AppState;
 use crate::app::App;
 use crate::app::auth::AuthConfig;
+use crate::app::documents::DocumentsConfig;
 use crate::domain::LayerKind;
 use crate::domain::checks::SplitRules;
 use crate::index::ChangeSet;
@@ -26,8 +27,19 @@ impl AppState {
     }
 
     /// The same state with the municipality's rules and session settings.
-    pub fn with_policy(mut self, rules: SplitRules, auth: AuthConfig) -> AppState {
-        self.app = Arc::new(App::new(
+    pub fn with_policy(self, rules: SplitRules, auth: AuthConfig) -> AppState {
+        let documents = self.app.documents.clone();
+        self.rebuilt(rules, auth, documents)
+    }
+
+    /// The same state with the settings of documents attached to requests (`[documents]`).
+    pub fn with_documents(self, documents: DocumentsConfig) -> AppState {
+        let (rules, auth) = (self.app.rules.clone(), self.app.auth.config().clone());
+        self.rebuilt(rules, auth, documents)
+    }
+
+    fn rebuilt(mut self, rules: SplitRules, auth: AuthConfig, docs: DocumentsConfig) -> AppState {
+        let mut app = App::new(
             self.store.clone(),
             self.index.clone(),
             self.tiles.clone(),
@@ -35,7 +47,9 @@ impl AppState {
             rules,
             auth,
             self.app.history.clone(),
-        ));
+        );
+        app.documents = docs;
+        self.app = Arc::new(app);
         self
     }
 }

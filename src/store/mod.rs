@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::account::{Account, Roles, User, UserId, Username};
 use crate::domain::attributes::Owner;
 use crate::domain::audit::{AuditEntry, AuditQuery};
+use crate::domain::document::{DocumentId, DocumentInfo, NewDocument};
 use crate::domain::request::{LandRequest, RequestEvent, RequestFilter, RequestId};
 use crate::domain::{Bbox, Feature, FeatureId, LayerKind};
 
@@ -215,6 +216,16 @@ pub trait Store: Send + Sync + 'static {
 
     /// Audit rows, newest first.
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// The documents of a request, oldest first, without their bytes.
+    async fn documents(&self, request: RequestId) -> Result<Vec<DocumentInfo>, StoreError>;
+
+    /// One document of a request, with its bytes; `None` when the request has no such document.
+    async fn document(
+        &self,
+        request: RequestId,
+        id: DocumentId,
+    ) -> Result<Option<(DocumentInfo, Vec<u8>)>, StoreError>;
 }
 
 /// A new account.
@@ -305,6 +316,10 @@ pub trait UnitOfWork: Send {
 
     /// Lets go of every parcel `request` holds.
     async fn release_parcels(&mut self, request: RequestId) -> Result<(), StoreError>;
+
+    /// Attaches a document to a request; content the request already has (the same SHA-256) is
+    /// a `Conflict` naming the document that holds it.
+    async fn add_document(&mut self, document: &NewDocument) -> Result<DocumentId, StoreError>;
 
     /// Makes everything visible at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;

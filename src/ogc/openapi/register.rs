@@ -26,6 +26,7 @@ fn responses(ok_code: &str, ok: &str, codes: &[&str]) -> Value {
                 "The request's state does not allow it, or a parcel is already in an open request."
             }
             "413" => "The body is larger than 4 MiB.",
+            "415" => "Not a kind of file this call takes; the description says what the file is.",
             "422" => {
                 "A check failed; `checks` lists every check with code, passed, message_ar, message_en and detail."
             }
@@ -66,6 +67,62 @@ fn path_id(name: &str, what: &str) -> Value {
 }
 
 const SUBMISSION: &str = "{\"kind\": \"subdivision\" | \"merge\", \"parcels\": [fid, ...], \"proposed\": GeoJSON FeatureCollection of the resulting parcels (properties parcel_no, optional land_use), \"crs\": \"EPSG:4326\" (default) | \"EPSG:32639\" | \"EPSG:9359\" | \"EPSG:20439\" | \"EPSG:8839\", \"note\": text}. Unknown fields are refused.";
+
+/// `POST /api/requests/{id}/documents`: a multipart upload.
+fn upload_op(tag: &str) -> Value {
+    let mut o = op(
+        tag,
+        "Attach documents to a request: PDF, JPEG, PNG or DXF, told by their bytes. The request's submitter while it is open (submitted, in review, returned), planners and admins. All the files of an upload are stored, or none.",
+        "addRequestDocuments",
+        None,
+        (
+            "201",
+            "{\"documents\": [...], \"numberReturned\"}: the stored documents.",
+        ),
+        &["400", "401", "403", "404", "409", "413", "415"],
+        false,
+    );
+    o["requestBody"] = json!({"required": true, "content": {"multipart/form-data": {"schema": {
+        "type": "object",
+        "required": ["file"],
+        "properties": {
+            "file": {"type": "array", "maxItems": 20, "items": {"type": "string", "format": "binary"}, "description": "One or more files. A name whose extension says another kind than the bytes is refused (415)."},
+            "title": {"type": "string", "maxLength": 200, "description": "A title for the files of this upload."},
+        },
+    }}}});
+    o["responses"]["409"]["description"] = json!(
+        "The request is closed (for its submitter), or it already has a file with the same SHA-256 (the description names that document)."
+    );
+    o["responses"]["413"]["description"] = json!(
+        "The files of the upload together are over `[documents] max_bytes` (20 MiB by default); the description gives the limit."
+    );
+    o
+}
+
+/// `GET /api/requests/{id}/documents/{doc}`: the bytes.
+fn document_op(tag: &str) -> Value {
+    let mut o = op(
+        tag,
+        "A document's bytes as uploaded, as an attachment (Content-Disposition with filename*=UTF-8''...), with X-Content-Type-Options: nosniff, Cache-Control: private and its SHA-256 as ETag.",
+        "getRequestDocument",
+        None,
+        ("200", "The file."),
+        &["401", "404"],
+        false,
+    );
+    let binary = json!({"schema": {"type": "string", "format": "binary"}});
+    o["responses"]["200"]["content"] = json!({
+        "application/pdf": binary, "image/jpeg": binary, "image/png": binary, "image/vnd.dxf": binary,
+    });
+    o["responses"]["200"]["headers"] = json!({
+        "ETag": {"schema": {"type": "string"}, "description": "The SHA-256 of the file, quoted."},
+        "Content-Disposition": {"schema": {"type": "string"}},
+    });
+    o["responses"]["304"] = json!({"description": "If-None-Match names the document's ETag."});
+    o["parameters"] =
+        json!([{"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}]);
+    o
+}
 
 /// Adds the write side's paths.
 pub(super) fn paths(paths: &mut Map<String, Value>) {
@@ -122,6 +179,21 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
         (
             "/api/requests/{id}/withdraw",
             json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Withdraw a request before a decision (its surveyor).", "withdrawRequest", None, ("200", "The request, withdrawn."), &["401", "403", "404", "409"], false)}),
+        ),
+        (
+            "/api/requests/{id}/documents",
+            json!({
+                "parameters": path_id("id", "The request's number."),
+                "post": upload_op(t),
+                "get": op(t, "The request's documents, oldest first (whoever may see the request).", "listRequestDocuments", None, ("200", "{\"documents\": [{\"id\", \"file_name\", \"title\", \"media_type\", \"size_bytes\", \"sha256\", \"uploaded_by\", \"uploaded_at\", \"url\"}], \"numberReturned\"}"), &["401", "404"], false),
+            }),
+        ),
+        (
+            "/api/requests/{id}/documents/{doc}",
+            json!({
+                "parameters": [path_id("id", "The request's number.")[0].clone(), path_id("doc", "The document's number.")[0].clone()],
+                "get": document_op(t),
+            }),
         ),
         (
             "/api/parcels/{fid}/lineage",

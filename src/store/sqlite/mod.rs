@@ -27,6 +27,7 @@ use crate::domain::request::{LandRequest, RequestEvent, RequestFilter, RequestId
 use crate::domain::{Bbox, FeatureId, LayerKind};
 
 pub mod backup;
+mod documents;
 mod functions;
 pub mod gpkg_blob;
 mod queries;
@@ -368,5 +369,20 @@ impl Store for SqliteStore {
 
     async fn audit(&self, query: &AuditQuery) -> Result<Vec<AuditEntry>, StoreError> {
         queries::audit(&self.pool, query).await
+    }
+
+    async fn documents(
+        &self,
+        request: RequestId,
+    ) -> Result<Vec<crate::domain::document::DocumentInfo>, StoreError> {
+        documents::list(&self.pool, request).await
+    }
+
+    async fn document(
+        &self,
+        request: RequestId,
+        id: crate::domain::document::DocumentId,
+    ) -> Result<Option<(crate::domain::document::DocumentInfo, Vec<u8>)>, StoreError> {
+        documents::one(&self.pool, request, id).await
     }
 }

@@ -335,6 +335,13 @@ impl UnitOfWork for SqliteUnit {
             .map_err(StoreError::query("releasing a request's parcels"))
     }
 
+    async fn add_document(
+        &mut self,
+        document: &crate::domain::document::NewDocument,
+    ) -> Result<crate::domain::document::DocumentId, StoreError> {
+        super::documents::add(&mut self.tx, document).await
+    }
+
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         let now = timestamp(Utc::now());
         for layer in &self.touched {
