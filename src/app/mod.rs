@@ -23,6 +23,7 @@ pub mod documents;
 pub mod failpoint;
 pub mod history;
 pub mod publish;
+pub mod verify;
 pub mod workflow;
 
 /// Everything the application's operations reach.

@@ -1,6 +1,6 @@
-//! Land requests (طلبات): what a surveyor asks of the register and where the request stands.
-//! Every kind of land request (subdivision and merge now; deed update, survey sketch and plan
-//! approval next) shares this record and one lifecycle (`app::workflow`).
+//! Land requests (طلبات): what a surveyor or an owner asks of the register and where the request
+//! stands. Every kind of land request (subdivision, merge, deed update, survey sketch; plan
+//! approval next) shares this record and one lifecycle engine (`app::workflow`).
 
 use std::fmt;
 
@@ -57,13 +57,28 @@ macro_rules! coded_enum {
 
 coded_enum!(
     /// What a request asks for.
-    RequestKind { Subdivision = "subdivision", Merge = "merge" } "request kind"
+    RequestKind {
+        Subdivision = "subdivision",
+        Merge = "merge",
+        DeedUpdate = "deed_update",
+        SurveySketch = "survey_sketch",
+    } "request kind"
 );
 
+impl RequestKind {
+    /// Whether an approval changes the register (and so an open request holds its parcels).
+    /// A survey sketch documents a parcel as it is; it changes nothing and holds nothing.
+    pub fn changes_register(self) -> bool {
+        !matches!(self, RequestKind::SurveySketch)
+    }
+}
+
 coded_enum!(
-    /// Where a request stands. `submitted`, `in_review` and `returned` are open: the request
-    /// holds its parcels, and no other request may take them.
+    /// Where a request stands. `requested`, `submitted`, `in_review` and `returned` are open:
+    /// a request that changes the register holds its parcels, and no other may take them.
+    /// `requested`: an owner asked for a survey sketch that no surveyor has prepared yet.
     RequestStatus {
+        Requested = "requested",
         Submitted = "submitted",
         InReview = "in_review",
         Returned = "returned",
@@ -78,7 +93,10 @@ impl RequestStatus {
     pub fn is_open(self) -> bool {
         matches!(
             self,
-            RequestStatus::Submitted | RequestStatus::InReview | RequestStatus::Returned
+            RequestStatus::Requested
+                | RequestStatus::Submitted
+                | RequestStatus::InReview
+                | RequestStatus::Returned
         )
     }
 }
@@ -89,8 +107,11 @@ pub struct LandRequest {
     pub id: RequestId,
     pub kind: RequestKind,
     pub status: RequestStatus,
-    /// The surveyor who submitted it.
+    /// Who submitted it: a surveyor, or an owner (a citizen) for a deed update or a sketch.
     pub submitted_by: UserId,
+    /// The surveyor who prepares it: the submitter when a surveyor submitted it, the surveyor
+    /// who took up an owner's sketch request, `None` while nobody has.
+    pub surveyor: Option<UserId>,
     /// The planner who took it for review.
     pub reviewer: Option<UserId>,
     /// The parcels it concerns (the parents of a split or merge), store ids.
@@ -109,6 +130,25 @@ pub struct LandRequest {
     pub updated_at: DateTime<Utc>,
     /// Increases with every change (optimistic concurrency).
     pub version: i64,
+    /// What the kind carries besides the proposal: a deed update's deed, a sketch's surveyed
+    /// corners, the check codes a planner accepted at approval (a JSON object).
+    pub details: serde_json::Value,
+    /// An issued document's serial (a survey sketch's) and when it was issued.
+    pub issued: Option<Issued>,
+}
+
+/// A document issued on approval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Issued {
+    pub serial: String,
+    pub at: DateTime<Utc>,
+}
+
+impl LandRequest {
+    /// Whether `user` is the request's submitter or its surveyor.
+    pub fn is_author(&self, user: UserId) -> bool {
+        self.submitted_by == user || self.surveyor == Some(user)
+    }
 }
 
 /// One step in a request's life, kept forever.
@@ -128,8 +168,10 @@ pub struct RequestEvent {
 pub struct RequestFilter {
     pub status: Option<RequestStatus>,
     pub kind: Option<RequestKind>,
-    /// Only those this user submitted.
-    pub submitted_by: Option<UserId>,
+    /// Only those this user submitted or prepares (as their surveyor).
+    pub author: Option<UserId>,
+    /// With `author`: also the sketch requests no surveyor has taken up yet (any surveyor may).
+    pub with_unprepared: bool,
     /// Only those concerning this parcel.
     pub parcel: Option<FeatureId>,
 }

@@ -104,7 +104,7 @@ async fn owner(
             && !state
                 .store
                 .requests(&RequestFilter {
-                    submitted_by: Some(user.id),
+                    author: Some(user.id),
                     parcel: Some(fid),
                     ..RequestFilter::default()
                 })

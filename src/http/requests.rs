@@ -32,6 +32,7 @@ fn summary(r: &LandRequest) -> Value {
         "kind": r.kind.code(),
         "status": r.status.code(),
         "submitted_by": r.submitted_by.0,
+        "surveyor": r.surveyor.map(|u| u.0),
         "reviewer": r.reviewer.map(|u| u.0),
         "parcels": ids(&r.parcels),
         "created": ids(&r.created),
@@ -40,15 +41,17 @@ fn summary(r: &LandRequest) -> Value {
         "created_at": r.created_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "updated_at": r.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
         "version": r.version,
+        "serial": r.issued.as_ref().map(|i| i.serial.clone()),
+        "issued_at": r.issued.as_ref().map(|i| i.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
     })
 }
 
 /// Whether `actor` may see the owners of request `r`'s parcels: planners, admins, and the
-/// surveyor of the request.
+/// surveyor of the request (not a surveyor merely looking at a sketch request to take up).
 fn may_see_owners(actor: &Actor, r: &LandRequest) -> bool {
     actor.user.may_act_as(Role::Planner)
         || actor.user.may_act_as(Role::Admin)
-        || (r.submitted_by == actor.user.id && actor.user.may_act_as(Role::Surveyor))
+        || (r.is_author(actor.user.id) && actor.user.may_act_as(Role::Surveyor))
 }
 
 /// A request in full: its proposal, checks, history and (for those who may) owners.
@@ -57,6 +60,18 @@ async fn detail(state: &AppState, actor: &Actor, r: &LandRequest) -> Result<Valu
     v["crs"] = json!(r.crs);
     v["proposed"] = r.proposed.clone();
     v["checks"] = r.checks.clone();
+    // A deed update's deed names its owner: shown as the owners are.
+    let mut details = r.details.clone();
+    if !may_see_owners(actor, r)
+        && let Some(d) = details.get_mut("deed")
+        && let Some(o) = d.as_object_mut()
+    {
+        o.remove("owner");
+    }
+    v["details"] = details;
+    if let Some(code) = crate::app::verify::code(&state.app, r).await? {
+        v["verify_code"] = json!(code);
+    }
     let history = state.store.request_events(r.id).await?;
     v["history"] = serde_json::to_value(&history).unwrap_or(Value::Null);
     if may_see_owners(actor, r) {
@@ -123,12 +138,8 @@ async fn list(
 ) -> Result<Json<Value>, ApiError> {
     let user = &signed.actor.user;
     let sees_all = user.may_act_as(Role::Planner) || user.may_act_as(Role::Admin);
-    if !sees_all && !user.may_act_as(Role::Surveyor) {
-        return Err(ApiError::Forbidden(format!(
-            "only surveyors (their own), planners and admins list requests; you are {}",
-            user.roles
-        )));
-    }
+    // Surveyors and owners list their own (surveyors also the sketch requests waiting for one);
+    // planners and admins list all.
     let filter = RequestFilter {
         status: q
             .status
@@ -142,7 +153,8 @@ async fn list(
             .map(str::parse)
             .transpose()
             .map_err(ApiError::BadRequest)?,
-        submitted_by: (!sees_all).then_some(user.id),
+        author: (!sees_all).then_some(user.id),
+        with_unprepared: user.may_act_as(Role::Surveyor),
         parcel: q.parcel.map(FeatureId),
     };
     let rs = state.store.requests(&filter).await?;
@@ -171,6 +183,16 @@ async fn amend(
     Ok(Json(detail(&state, &signed.actor, &r).await?))
 }
 
+async fn prepare(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<SubmissionBody>,
+) -> Result<Json<Value>, ApiError> {
+    let r = workflow::prepare(&state.app, &signed.actor, parse_id(&id)?, body).await?;
+    Ok(Json(detail(&state, &signed.actor, &r).await?))
+}
+
 async fn take(
     State(state): State<AppState>,
     signed: Signed,
@@ -186,6 +208,9 @@ struct DecisionBody {
     decision: String,
     #[serde(default)]
     comment: Option<String>,
+    /// Failed checks the planner accepts explicitly (`area_tolerance`, `corner_shift`).
+    #[serde(default)]
+    accept: Vec<String>,
 }
 
 async fn decide(
@@ -196,7 +221,15 @@ async fn decide(
 ) -> Result<Json<Value>, ApiError> {
     let id = parse_id(&id)?;
     let decision: Decision = body.decision.parse().map_err(ApiError::BadRequest)?;
-    let r = workflow::decide(&state.app, &signed.actor, id, decision, body.comment).await?;
+    let r = workflow::decide(
+        &state.app,
+        &signed.actor,
+        id,
+        decision,
+        body.comment,
+        body.accept,
+    )
+    .await?;
     Ok(Json(detail(&state, &signed.actor, &r).await?))
 }
 
@@ -226,13 +259,30 @@ async fn withdraw(
     Ok(Json(detail(&state, &signed.actor, &r).await?))
 }
 
+/// `GET /verify/{code}`: public. The issued facts of a valid code (no owner), 404 otherwise.
+async fn verify(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<Value>, ApiError> {
+    match crate::app::verify::verify(&state.app, code.trim()).await? {
+        Some(facts) => Ok(Json(facts)),
+        None => Err(ApiError::NotFound(
+            "this code does not verify: no document was issued with it (check every character) \
+             / هذا الرمز غير صحيح: لم تصدر به أي وثيقة"
+                .into(),
+        )),
+    }
+}
+
 pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/requests", post(submit).get(list))
         .route("/api/requests/check", post(check))
         .route("/api/requests/{id}", get(one).put(amend))
+        .route("/api/requests/{id}/prepare", post(prepare))
         .route("/api/requests/{id}/take", post(take))
         .route("/api/requests/{id}/decision", post(decide))
         .route("/api/requests/{id}/withdraw", post(withdraw))
+        .route("/verify/{code}", get(verify))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -226,6 +226,12 @@ pub trait Store: Send + Sync + 'static {
         request: RequestId,
         id: DocumentId,
     ) -> Result<Option<(DocumentInfo, Vec<u8>)>, StoreError>;
+
+    /// The request that issued the document with this serial.
+    async fn request_by_serial(&self, serial: &str) -> Result<Option<LandRequest>, StoreError>;
+
+    /// A secret the store keeps (such as the key that signs issued documents).
+    async fn secret(&self, name: &str) -> Result<Option<String>, StoreError>;
 }
 
 /// A new account.
@@ -320,6 +326,13 @@ pub trait UnitOfWork: Send {
     /// Attaches a document to a request; content the request already has (the same SHA-256) is
     /// a `Conflict` naming the document that holds it.
     async fn add_document(&mut self, document: &NewDocument) -> Result<DocumentId, StoreError>;
+
+    /// Makes parcel version `new` a version of the same parcel as `old` (it keeps the stable
+    /// parcel id), as a deed update does.
+    async fn continue_parcel(&mut self, old: FeatureId, new: FeatureId) -> Result<(), StoreError>;
+
+    /// How many documents were issued with a serial starting with `prefix`.
+    async fn issued_count(&mut self, prefix: &str) -> Result<u64, StoreError>;
 
     /// Makes everything visible at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;

@@ -1,8 +1,11 @@
 //! An approval: the one step that changes the register. The checks run again against today's
-//! register (a street may have gone, a neighbour may have been split since submission); then
-//! one unit of work retires the parents, inserts the children (new fids, owners carried over),
-//! records the lineage edges, releases the parcels and closes the request with its history and
-//! audit rows; then the change set is published (index and tiles) before the answer is sent.
+//! register (a street may have gone, a neighbour may have been split since submission), and
+//! every failure a planner may accept must be named in `accept`; then one unit of work retires
+//! the parents, inserts the new versions (a split's or merge's children with the parents'
+//! owners; a deed update's new version of the same parcel with the deed's owner), records the
+//! lineage edges, releases the parcels and closes the request with its history and audit rows;
+//! then the change set is published (index and tiles) before the answer is sent. A survey
+//! sketch changes nothing: its approval issues the sketch with the next serial.
 
 use std::sync::Arc;
 
@@ -73,20 +76,99 @@ fn children(
     Ok(out)
 }
 
+/// A deed update's new version of the parcel: the same parcel with the deed's number, date,
+/// area and owner, on the corrected boundary when one was given.
+fn new_version(
+    r: &LandRequest,
+    deed: &super::Deed,
+    corrected: Option<&ProposedParcel>,
+    parent: &StoredFeature,
+    at: chrono::DateTime<Utc>,
+) -> Result<Feature, WorkflowError> {
+    let Attributes::Parcel(old) = parent.feature.attributes() else {
+        return Err(WorkflowError::Conflict("the parcel is no longer current".into()));
+    };
+    let geometry = match corrected.map(|c| &c.geometry) {
+        Some(Ok(p)) => ValidGeometry::Polygon(p.clone()),
+        Some(Err(_)) => {
+            return Err(WorkflowError::Invalid("the corrected boundary is not valid".into()));
+        }
+        None => parent.feature.geometry().clone(),
+    };
+    let parcel = Parcel {
+        deed_no: Some(deed.deed_no.clone()),
+        deed_date: Some(deed.deed_date),
+        official_area_m2: Some(deed.official_area_m2),
+        owner: Some(deed.owner.clone()),
+        ..old.clone()
+    };
+    let mut extra = parent.feature.extra().clone();
+    extra.insert("request_id".into(), json!(r.id.0));
+    Feature::new(
+        parent.feature.source_id().cloned(),
+        geometry,
+        Attributes::Parcel(parcel),
+        extra,
+        Lifespan {
+            valid_from: Some(at),
+            valid_to: None,
+        },
+    )
+    .map_err(|e| WorkflowError::Invalid(e.to_string()))
+}
+
+/// The check codes a planner may accept, as given (at most 10, each a known code).
+fn accepted_codes(accept: Vec<String>) -> Result<Vec<String>, WorkflowError> {
+    const ACCEPTABLE: [&str; 2] = ["area_tolerance", "corner_shift"];
+    if accept.len() > ACCEPTABLE.len() {
+        return Err(WorkflowError::Invalid("accept: at most the two acceptable checks".into()));
+    }
+    for a in &accept {
+        if !ACCEPTABLE.contains(&a.as_str()) {
+            return Err(WorkflowError::Invalid(format!(
+                "accept: {a:?} is not a check a planner may accept; use {}",
+                ACCEPTABLE.join(" or ")
+            )));
+        }
+    }
+    Ok(accept)
+}
+
 pub(super) async fn approve(
     app: &App,
     actor: &Actor,
     id: crate::domain::request::RequestId,
     comment: Option<String>,
+    accept: Vec<String>,
 ) -> Result<LandRequest, WorkflowError> {
     let comment = super::clean_comment(comment)?;
+    let accept = accepted_codes(accept)?;
     machine::require_role(Command::Approve, &actor.user)?;
     let before = visible(app, actor, id).await?;
-    machine::step(Some(current(&before)), Command::Approve, &actor.user)?;
+    let who = super::as_actor(app, actor, &before.parcels).await?;
+    machine::step(before.kind, Some(current(&before)), Command::Approve, who)?;
     let sub = super::Submission::of_request(&before)?;
     let eval = evaluate(app, &sub).await?;
-    if !eval.passed() {
-        return Err(WorkflowError::ChecksFailed(eval.checks));
+    if !eval.unaccepted(&accept).is_empty() {
+        return Err(WorkflowError::ChecksFailed(eval.unaccepted(&accept)));
+    }
+    // The failures the planner accepted, recorded with the approval.
+    let accepted: Vec<String> = eval
+        .checks
+        .iter()
+        .filter(|c| !c.passed)
+        .map(|c| c.code.to_string())
+        .collect();
+    let comment = match (comment, accepted.is_empty()) {
+        (c, true) => c,
+        (c, false) => Some(format!(
+            "{}accepted: {}",
+            c.map(|c| format!("{c} — ")).unwrap_or_default(),
+            accepted.join(", ")
+        )),
+    };
+    if before.kind == RequestKind::SurveySketch {
+        return issue(app, actor, &before, who, comment, accepted).await;
     }
     // The parents' owners travel with the children: read them from the store (the index holds
     // no owners).
@@ -108,11 +190,23 @@ pub(super) async fn approve(
         parents.push(Arc::new(f));
     }
     let now = Utc::now();
-    let features = children(&before, &eval.children, &parents, now)?;
+    let features = match (&sub.deed, parents.as_slice()) {
+        (Some(deed), [parent]) => vec![new_version(
+            &before,
+            deed,
+            eval.children.first(),
+            parent,
+            now,
+        )?],
+        (Some(_), _) => {
+            return Err(WorkflowError::Conflict("the parcel is no longer current".into()));
+        }
+        (None, _) => children(&before, &eval.children, &parents, now)?,
+    };
 
     let mut uow = app.store.begin().await?;
     let mut r = reread(&mut *uow, id, &before).await?;
-    let t = machine::step(Some(current(&r)), Command::Approve, &actor.user)?;
+    let t = machine::step(r.kind, Some(current(&r)), Command::Approve, who)?;
     let from = r.status;
     for p in &r.parcels {
         uow.retire(LayerKind::Parcels, *p, now).await?;
@@ -121,9 +215,18 @@ pub(super) async fn approve(
     let created = uow.insert(LayerKind::Parcels, &features).await?;
     failpoint::hit("approve.after_insert");
     let kind = match r.kind {
-        RequestKind::Subdivision => LineageKind::Split,
         RequestKind::Merge => LineageKind::Merge,
+        RequestKind::DeedUpdate => LineageKind::Update,
+        _ => LineageKind::Split,
     };
+    if kind == LineageKind::Update {
+        for (old, new) in r.parcels.iter().zip(&created) {
+            uow.continue_parcel(*old, *new).await?;
+        }
+    }
+    if !accepted.is_empty() {
+        r.details["accepted"] = json!(accepted);
+    }
     for parent in &r.parcels {
         for child in &created {
             uow.record_lineage(&LineageEdge {
@@ -191,6 +294,44 @@ pub(super) async fn approve(
         .map(|p| retired_version(p, now))
         .collect::<Result<Vec<_>, _>>()?;
     app.history.add(LayerKind::Parcels, retired);
+    Ok(r)
+}
+
+/// A survey sketch's approval: the sketch is issued with the next serial of the year
+/// (`SK-2026-000001`), in the same unit of work as the request's history and audit rows.
+async fn issue(
+    app: &App,
+    actor: &Actor,
+    before: &LandRequest,
+    who: machine::Actor<'_>,
+    comment: Option<String>,
+    accepted: Vec<String>,
+) -> Result<LandRequest, WorkflowError> {
+    let now = Utc::now();
+    let mut uow = app.store.begin().await?;
+    let mut r = reread(&mut *uow, before.id, before).await?;
+    let t = machine::step(r.kind, Some(current(&r)), Command::Approve, who)?;
+    let from = r.status;
+    let prefix = format!("SK-{}-", now.format("%Y"));
+    let serial = format!("{prefix}{:06}", uow.issued_count(&prefix).await? + 1);
+    r.issued = Some(crate::domain::request::Issued {
+        serial: serial.clone(),
+        at: now,
+    });
+    if !accepted.is_empty() {
+        r.details["accepted"] = json!(accepted);
+    }
+    r.status = t.to;
+    r.updated_at = now;
+    r.version += 1;
+    uow.update_request(&r).await?;
+    record(&mut *uow, actor, &r, Some(from), t, comment).await?;
+    let mut e = actor.request_entry("document.issue", t.role, r.id);
+    e.at = now;
+    e.detail = Some(format!("survey sketch {serial}"));
+    e.fids_before = r.parcels.clone();
+    uow.append_audit(&e).await?;
+    uow.commit().await?;
     Ok(r)
 }
 

@@ -9,6 +9,7 @@ use super::App;
 use super::audit::Actor;
 use super::auth::AuthError;
 use crate::domain::checks::CheckOutcome;
+use crate::domain::FeatureId;
 use crate::domain::request::{LandRequest, RequestEvent, RequestId, RequestStatus};
 use crate::store::{StoreError, UnitOfWork};
 
@@ -17,7 +18,7 @@ pub mod machine;
 pub mod submission;
 
 pub use machine::{Command, Effect, Refusal};
-pub use submission::{Evaluation, Submission, SubmissionBody, evaluate};
+pub use submission::{Deed, Evaluation, Submission, SubmissionBody, evaluate};
 
 /// Why a workflow command did not happen. Nothing was stored in any of these cases.
 #[derive(Debug, thiserror::Error)]
@@ -65,20 +66,54 @@ impl From<Refusal> for WorkflowError {
     }
 }
 
-/// Whether `actor` may see request `r` (its submitter, planners, admins).
+/// Whether `actor` may see request `r`: its submitter and surveyor, planners, admins, and any
+/// surveyor while an owner's sketch request waits for one to prepare it.
 pub fn may_see(actor: &Actor, r: &LandRequest) -> bool {
     use crate::domain::account::Role;
-    r.submitted_by == actor.user.id
+    r.is_author(actor.user.id)
         || actor.user.may_act_as(Role::Planner)
         || actor.user.may_act_as(Role::Admin)
+        || (r.status == RequestStatus::Requested
+            && r.surveyor.is_none()
+            && actor.user.may_act_as(Role::Surveyor))
 }
 
 fn current(r: &LandRequest) -> machine::Current {
     machine::Current {
         status: r.status,
         submitted_by: r.submitted_by,
+        surveyor: r.surveyor,
         reviewer: r.reviewer,
     }
+}
+
+/// Whether `actor` owns every one of `parcels` (their national id is each owner's).
+async fn owns(app: &App, actor: &Actor, parcels: &[FeatureId]) -> Result<bool, WorkflowError> {
+    let Some(mine) = actor.user.national_id.as_deref() else {
+        return Ok(false);
+    };
+    if parcels.is_empty() {
+        return Ok(false);
+    }
+    for p in parcels {
+        match app.store.parcel_owner(*p).await? {
+            Some(o) if o.national_id.as_str() == mine => {}
+            _ => return Ok(false),
+        }
+    }
+    Ok(true)
+}
+
+/// The machine's view of the actor on `parcels`.
+pub(super) async fn as_actor<'a>(
+    app: &App,
+    actor: &'a Actor,
+    parcels: &[FeatureId],
+) -> Result<machine::Actor<'a>, WorkflowError> {
+    Ok(machine::Actor {
+        user: &actor.user,
+        owns_parcels: owns(app, actor, parcels).await?,
+    })
 }
 
 /// Runs the checks without storing anything (any surveyor, for a viewer checking a drawing).
@@ -96,40 +131,108 @@ pub async fn check(
     evaluate(app, &sub).await
 }
 
-/// Submits a new request: every check runs; if one fails nothing is stored (422).
+/// The request's details for a submission (a deed update's deed).
+fn details(sub: &Submission) -> serde_json::Value {
+    match &sub.deed {
+        Some(d) => serde_json::json!({"deed": d.to_json()}),
+        None => serde_json::json!({}),
+    }
+}
+
+/// The checks of `sub` when `t` runs them (stopping with 422 on a failure no planner may
+/// accept), else an empty list.
+async fn checks_of(
+    app: &App,
+    sub: &Submission,
+    t: &machine::Transition,
+) -> Result<serde_json::Value, WorkflowError> {
+    if !t.effects.contains(&Effect::RunChecks) {
+        return Ok(serde_json::Value::Array(Vec::new()));
+    }
+    let eval = evaluate(app, sub).await?;
+    if !eval.passed() {
+        return Err(WorkflowError::ChecksFailed(eval.checks));
+    }
+    Ok(eval.checks_json())
+}
+
+/// Submits a new request: every check runs; if one fails nothing is stored (422). An owner's
+/// survey sketch request runs none: it waits for a surveyor to prepare it.
 pub async fn submit(
     app: &App,
     actor: &Actor,
     body: SubmissionBody,
 ) -> Result<LandRequest, WorkflowError> {
-    let t = machine::step(None, Command::Submit, &actor.user)?;
+    machine::require_role(Command::Submit, &actor.user)?;
     let sub = Submission::parse(body)?;
-    let eval = evaluate(app, &sub).await?;
-    if !eval.passed() {
-        return Err(WorkflowError::ChecksFailed(eval.checks));
-    }
+    let who = as_actor(app, actor, &sub.parcels).await?;
+    let t = machine::step(sub.kind, None, Command::Submit, who)?;
+    let checks = checks_of(app, &sub, t).await?;
     let now = Utc::now();
     let mut r = LandRequest {
         id: RequestId(0),
         kind: sub.kind,
         status: t.to,
         submitted_by: actor.user.id,
+        surveyor: t.effects.contains(&Effect::SetSurveyor).then_some(actor.user.id),
         reviewer: None,
         parcels: sub.parcels.clone(),
         proposed: sub.proposed.clone(),
         crs: sub.crs.identifier(),
         note: sub.note.clone(),
-        checks: eval.checks_json(),
+        checks,
         created: Vec::new(),
         retired: Vec::new(),
         created_at: now,
         updated_at: now,
         version: 1,
+        details: details(&sub),
+        issued: None,
     };
     let mut uow = app.store.begin().await?;
     r.id = uow.insert_request(&r).await?;
-    uow.claim_parcels(r.id, &r.parcels).await?;
+    if t.effects.contains(&Effect::ClaimParcels) && r.kind.changes_register() {
+        uow.claim_parcels(r.id, &r.parcels).await?;
+    }
     record(&mut *uow, actor, &r, None, t, None).await?;
+    uow.commit().await?;
+    Ok(r)
+}
+
+/// A surveyor takes up an owner's survey sketch request: gives the surveyed boundary (or none,
+/// for the register's), the checks run, and the request is submitted for review.
+pub async fn prepare(
+    app: &App,
+    actor: &Actor,
+    id: RequestId,
+    body: SubmissionBody,
+) -> Result<LandRequest, WorkflowError> {
+    machine::require_role(Command::Prepare, &actor.user)?;
+    let before = visible(app, actor, id).await?;
+    let who = as_actor(app, actor, &before.parcels).await?;
+    machine::step(before.kind, Some(current(&before)), Command::Prepare, who)?;
+    let sub = Submission::parse(body)?;
+    if sub.kind != before.kind || sub.parcels != before.parcels {
+        return Err(WorkflowError::Invalid(format!(
+            "kind and parcels: give those of request {id} ({} of {:?})",
+            before.kind,
+            before.parcels.iter().map(|p| p.0).collect::<Vec<_>>()
+        )));
+    }
+    let mut uow = app.store.begin().await?;
+    let mut r = reread(&mut *uow, id, &before).await?;
+    let t = machine::step(r.kind, Some(current(&r)), Command::Prepare, who)?;
+    let checks = checks_of(app, &sub, t).await?;
+    let from = r.status;
+    r.proposed = sub.proposed.clone();
+    r.crs = sub.crs.identifier();
+    r.checks = checks;
+    r.surveyor = Some(actor.user.id);
+    r.status = t.to;
+    r.updated_at = Utc::now();
+    r.version += 1;
+    uow.update_request(&r).await?;
+    record(&mut *uow, actor, &r, Some(from), t, sub.note.clone()).await?;
     uow.commit().await?;
     Ok(r)
 }
@@ -143,27 +246,34 @@ pub async fn amend(
 ) -> Result<LandRequest, WorkflowError> {
     machine::require_role(Command::Amend, &actor.user)?;
     let before = visible(app, actor, id).await?;
-    machine::step(Some(current(&before)), Command::Amend, &actor.user)?;
+    let who = as_actor(app, actor, &before.parcels).await?;
+    machine::step(before.kind, Some(current(&before)), Command::Amend, who)?;
     let sub = Submission::parse(body)?;
-    let eval = evaluate(app, &sub).await?;
-    if !eval.passed() {
-        return Err(WorkflowError::ChecksFailed(eval.checks));
+    if sub.kind != before.kind {
+        return Err(WorkflowError::Invalid(format!(
+            "kind: request {id} is a {}; an amendment keeps the kind",
+            before.kind
+        )));
     }
+    let t = machine::step(before.kind, Some(current(&before)), Command::Amend, who)?;
+    let checks = checks_of(app, &sub, t).await?;
     let mut uow = app.store.begin().await?;
     let mut r = reread(&mut *uow, id, &before).await?;
-    let t = machine::step(Some(current(&r)), Command::Amend, &actor.user)?;
+    let t = machine::step(r.kind, Some(current(&r)), Command::Amend, who)?;
     let from = r.status;
-    r.kind = sub.kind;
     r.parcels = sub.parcels.clone();
     r.proposed = sub.proposed.clone();
     r.crs = sub.crs.identifier();
     r.note = sub.note.clone();
-    r.checks = eval.checks_json();
+    r.checks = checks;
+    r.details = details(&sub);
     r.status = t.to;
     r.updated_at = Utc::now();
     r.version += 1;
     uow.release_parcels(r.id).await?;
-    uow.claim_parcels(r.id, &r.parcels).await?;
+    if r.kind.changes_register() {
+        uow.claim_parcels(r.id, &r.parcels).await?;
+    }
     uow.update_request(&r).await?;
     record(&mut *uow, actor, &r, Some(from), t, None).await?;
     uow.commit().await?;
@@ -214,9 +324,10 @@ pub async fn decide(
     id: RequestId,
     decision: Decision,
     comment: Option<String>,
+    accept: Vec<String>,
 ) -> Result<LandRequest, WorkflowError> {
     match decision {
-        Decision::Approve => apply::approve(app, actor, id, comment).await,
+        Decision::Approve => apply::approve(app, actor, id, comment, accept).await,
         Decision::Reject => simple(app, actor, id, Command::Reject, comment).await,
         Decision::Return => simple(app, actor, id, Command::Return, comment).await,
     }
@@ -266,10 +377,11 @@ async fn simple(
     let comment = clean_comment(comment)?;
     machine::require_role(command, &actor.user)?;
     let before = visible(app, actor, id).await?;
-    machine::step(Some(current(&before)), command, &actor.user)?;
+    let who = as_actor(app, actor, &before.parcels).await?;
+    machine::step(before.kind, Some(current(&before)), command, who)?;
     let mut uow = app.store.begin().await?;
     let mut r = reread(&mut *uow, id, &before).await?;
-    let t = machine::step(Some(current(&r)), command, &actor.user)?;
+    let t = machine::step(r.kind, Some(current(&r)), command, who)?;
     let from = r.status;
     r.status = t.to;
     if t.effects.contains(&Effect::SetReviewer) {
@@ -321,7 +433,7 @@ async fn record(
     let mut e = actor.request_entry(t.command.action(), t.role, r.id);
     e.at = r.updated_at;
     e.detail = comment;
-    if t.command == Command::Submit || t.command == Command::Amend {
+    if matches!(t.command, Command::Submit | Command::Amend | Command::Prepare) {
         e.fids_before = r.parcels.clone();
     }
     uow.append_audit(&e).await

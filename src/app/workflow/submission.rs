@@ -1,15 +1,25 @@
-//! A submission parsed at the boundary (kind, parcels, proposal in an accepted CRS, note) and
-//! its evaluation: the situation read from the index and the store, and every check run on it.
+//! A submission parsed at the boundary (kind, parcels, proposal in an accepted CRS, a deed
+//! update's deed, note) and its evaluation: the situation read from the index and the store, and
+//! every check of the kind run on it.
+//!
+//! `proposed` is the subdivision's or merge's children, a deed update's corrected boundary
+//! (optional), or a survey sketch's surveyed boundary (optional; its CRS defaults to KSA-GRF17 /
+//! UTM 39N, the cadastral frame).
 
 use std::sync::Arc;
 
+use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::WorkflowError;
 use crate::app::App;
 use crate::domain::checks::proposal::{ProposedParcel, parse_proposal};
-use crate::domain::checks::{ChangeKind, CheckOutcome, Parent, Situation, run_checks};
+use crate::domain::attributes::{NationalId, Owner};
+use crate::domain::checks::{
+    ChangeKind, CheckOutcome, DeedSituation, Parent, Situation, run_checks, run_deed_checks,
+    run_sketch_checks,
+};
 use crate::domain::crs::Crs;
 use crate::domain::request::{LandRequest, RequestKind};
 use crate::domain::{Bbox, FeatureId, LayerKind};
@@ -27,6 +37,8 @@ pub const MAX_NOTE: usize = 2_000;
 const STREET_SEARCH_DEG: f64 = 0.001;
 /// How far around the parents the block's other parcels are looked for, degrees (about 1.1 km).
 const BLOCK_SEARCH_DEG: f64 = 0.01;
+/// How far around a deed update's parcel its neighbours are looked for, degrees (about 55 m).
+const NEIGHBOUR_SEARCH_DEG: f64 = 0.0005;
 
 /// The body of `POST /api/requests`, `POST /api/requests/check` and `PUT /api/requests/{id}`.
 /// Unknown fields are refused: a client cannot set `status`, `created` or anything else.
@@ -35,11 +47,84 @@ const BLOCK_SEARCH_DEG: f64 = 0.01;
 pub struct SubmissionBody {
     pub kind: String,
     pub parcels: Vec<i64>,
+    #[serde(default)]
     pub proposed: Value,
     #[serde(default)]
     pub crs: Option<String>,
     #[serde(default)]
     pub note: Option<String>,
+    /// A deed update's deed.
+    #[serde(default)]
+    pub deed: Option<DeedBody>,
+}
+
+/// The deed of a deed update, as sent.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeedBody {
+    pub deed_no: String,
+    /// `YYYY-MM-DD`.
+    pub deed_date: String,
+    pub official_area_m2: f64,
+    pub owner: OwnerBody,
+}
+
+/// An owner as sent.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OwnerBody {
+    pub name: String,
+    pub national_id: String,
+}
+
+/// A deed, parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Deed {
+    pub deed_no: String,
+    pub deed_date: NaiveDate,
+    pub official_area_m2: f64,
+    pub owner: Owner,
+}
+
+impl Deed {
+    /// Parses a deed; the deed number's format is a check (422), the rest is the body's shape.
+    pub fn parse(b: DeedBody) -> Result<Deed, WorkflowError> {
+        let bad = |m: String| WorkflowError::Invalid(format!("deed: {m}"));
+        let deed_date = NaiveDate::parse_from_str(b.deed_date.trim(), "%Y-%m-%d")
+            .map_err(|_| bad(format!("deed_date {:?} is not a date YYYY-MM-DD", b.deed_date)))?;
+        if !(b.official_area_m2.is_finite() && b.official_area_m2 > 0.0 && b.official_area_m2 < 1e9) {
+            return Err(bad("official_area_m2 must be a positive number of m²".into()));
+        }
+        let name = b.owner.name.trim().to_string();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(bad("owner.name: 1 to 200 characters".into()));
+        }
+        let national_id = NationalId::try_from(b.owner.national_id.as_str())
+            .map_err(|e| bad(format!("owner.national_id: {e}")))?;
+        Ok(Deed {
+            deed_no: b.deed_no.trim().to_string(),
+            deed_date,
+            official_area_m2: b.official_area_m2,
+            owner: Owner { name, national_id },
+        })
+    }
+
+    /// As kept in the request's details (the owner's data stays in the store, never logged).
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "deed_no": self.deed_no,
+            "deed_date": self.deed_date.to_string(),
+            "official_area_m2": self.official_area_m2,
+            "owner": {"name": self.owner.name, "national_id": self.owner.national_id.as_str()},
+        })
+    }
+
+    /// Back from the request's details.
+    pub fn from_json(v: &Value) -> Result<Deed, WorkflowError> {
+        let body: DeedBody = serde_json::from_value(v.clone())
+            .map_err(|e| WorkflowError::Invalid(format!("deed: {e}")))?;
+        Deed::parse(body)
+    }
 }
 
 /// A submission whose every field was parsed.
@@ -50,6 +135,7 @@ pub struct Submission {
     pub proposed: Value,
     pub crs: Crs,
     pub note: Option<String>,
+    pub deed: Option<Deed>,
 }
 
 /// Parses a CRS name and checks it is one surveyors may use.
@@ -81,7 +167,30 @@ impl Submission {
             }
             parcels.push(FeatureId(p));
         }
-        let crs = accepted_crs(body.crs.as_deref().unwrap_or("EPSG:4326"))?;
+        let default_crs = match kind {
+            RequestKind::SurveySketch => "EPSG:9359",
+            _ => "EPSG:4326",
+        };
+        let crs = accepted_crs(body.crs.as_deref().unwrap_or(default_crs))?;
+        let deed = match (kind, body.deed) {
+            (RequestKind::DeedUpdate, Some(d)) => Some(Deed::parse(d)?),
+            (RequestKind::DeedUpdate, None) => {
+                return Err(WorkflowError::Invalid(
+                    "deed: a deed update gives the deed {deed_no, deed_date, official_area_m2, owner: {name, national_id}}".into(),
+                ));
+            }
+            (_, Some(_)) => {
+                return Err(WorkflowError::Invalid(format!(
+                    "deed: only a deed update carries a deed, not a {kind}"
+                )));
+            }
+            (_, None) => None,
+        };
+        if matches!(kind, RequestKind::Subdivision | RequestKind::Merge) && body.proposed.is_null() {
+            return Err(WorkflowError::Invalid(format!(
+                "proposed: a {kind} gives the resulting parcels as a GeoJSON FeatureCollection"
+            )));
+        }
         let note = body
             .note
             .map(|n| n.trim().to_string())
@@ -97,6 +206,7 @@ impl Submission {
             proposed: body.proposed,
             crs,
             note,
+            deed,
         })
     }
 
@@ -108,6 +218,10 @@ impl Submission {
             proposed: r.proposed.clone(),
             crs: accepted_crs(&r.crs)?,
             note: r.note.clone(),
+            deed: match r.details.get("deed") {
+                Some(d) => Some(Deed::from_json(d)?),
+                None => None,
+            },
         })
     }
 }
@@ -124,9 +238,19 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// Whether every check passed.
+    /// Whether every check passed, or failed in a way a planner may accept (the request may
+    /// be submitted; its approval must accept them).
     pub fn passed(&self) -> bool {
-        self.checks.iter().all(|c| c.passed)
+        self.checks.iter().all(|c| c.passed || c.acceptable)
+    }
+
+    /// The failures not covered by `accepted` (check codes a planner accepts).
+    pub fn unaccepted(&self, accepted: &[String]) -> Vec<CheckOutcome> {
+        self.checks
+            .iter()
+            .filter(|c| !c.passed && !(c.acceptable && accepted.iter().any(|a| a == c.code)))
+            .cloned()
+            .collect()
     }
 
     /// The checks as served.
@@ -146,8 +270,19 @@ fn grown(b: Bbox, d: f64) -> Bbox {
 
 /// Runs every check of `sub` on the register as the index shows it now.
 pub async fn evaluate(app: &App, sub: &Submission) -> Result<Evaluation, WorkflowError> {
-    let children = parse_proposal(&sub.proposed, &sub.crs)
-        .map_err(|e| WorkflowError::Invalid(format!("proposed: {e}")))?;
+    let children = if sub.proposed.is_null() {
+        Vec::new()
+    } else {
+        parse_proposal(&sub.proposed, &sub.crs)
+            .map_err(|e| WorkflowError::Invalid(format!("proposed: {e}")))?
+    };
+    if matches!(sub.kind, RequestKind::DeedUpdate | RequestKind::SurveySketch) && children.len() > 1
+    {
+        return Err(WorkflowError::Invalid(format!(
+            "proposed: a {} gives at most one boundary (a FeatureCollection of one polygon)",
+            sub.kind
+        )));
+    }
     let snapshot: Arc<Snapshot> = app.index.snapshot();
     let parcels = snapshot.layer(LayerKind::Parcels);
     let parents: Vec<Option<Arc<StoredFeature>>> = sub
@@ -199,27 +334,59 @@ pub async fn evaluate(app: &App, sub: &Submission) -> Result<Evaluation, Workflo
         }
         None => (Vec::new(), Vec::new()),
     };
-    let situation = Situation {
-        kind: match sub.kind {
-            RequestKind::Subdivision => ChangeKind::Subdivision,
-            RequestKind::Merge => ChangeKind::Merge,
-        },
-        parents: sub
-            .parcels
-            .iter()
-            .zip(&parents)
-            .zip(&owner_ids)
-            .map(|((fid, p), o)| Parent {
-                fid: *fid,
-                current: p.as_deref(),
-                owner_id: o.as_deref(),
-            })
-            .collect(),
-        children: children.clone(),
-        streets,
-        block_parcels,
+    let named: Vec<Parent> = sub
+        .parcels
+        .iter()
+        .zip(&parents)
+        .zip(&owner_ids)
+        .map(|((fid, p), o)| Parent {
+            fid: *fid,
+            current: p.as_deref(),
+            owner_id: o.as_deref(),
+        })
+        .collect();
+    let checks = match (sub.kind, &sub.deed) {
+        (RequestKind::Subdivision | RequestKind::Merge, _) => {
+            let situation = Situation {
+                kind: if sub.kind == RequestKind::Merge {
+                    ChangeKind::Merge
+                } else {
+                    ChangeKind::Subdivision
+                },
+                parents: named,
+                children: children.clone(),
+                streets,
+                block_parcels,
+            };
+            run_checks(&situation, &app.rules)
+        }
+        (RequestKind::DeedUpdate, Some(deed)) => {
+            let neighbours: Vec<&StoredFeature> = match area {
+                Some(b) => parcels
+                    .in_bbox(&grown(b, NEIGHBOUR_SEARCH_DEG))
+                    .into_iter()
+                    .map(|f| f.as_ref())
+                    .collect(),
+                None => Vec::new(),
+            };
+            run_deed_checks(
+                &DeedSituation {
+                    parcels: named,
+                    deed_no: &deed.deed_no,
+                    deed_date: deed.deed_date,
+                    official_area_m2: deed.official_area_m2,
+                    corrected: children.first(),
+                    neighbours,
+                    today: chrono::Utc::now().date_naive(),
+                },
+                &app.rules,
+            )
+        }
+        (RequestKind::DeedUpdate, None) => {
+            return Err(WorkflowError::Invalid("deed: missing".into()));
+        }
+        (RequestKind::SurveySketch, _) => run_sketch_checks(&named, children.first(), &app.rules),
     };
-    let checks = run_checks(&situation, &app.rules);
     Ok(Evaluation {
         checks,
         children,

@@ -28,6 +28,7 @@ use crate::domain::register::StoredFeature;
 mod area;
 mod basic;
 mod cut;
+mod deed;
 mod frontage;
 mod local;
 mod merge;
@@ -36,6 +37,9 @@ pub mod proposal;
 
 pub use area::{gap_and_excess_m2, overlap_m2};
 pub use cut::cut_by_line;
+pub use deed::{
+    DEED_CHECK_CODES, DeedSituation, SKETCH_CHECK_CODES, run_deed_checks, run_sketch_checks,
+};
 
 /// The codes of the checks, in the order [`run_checks`] reports them.
 pub const CHECK_CODES: [&str; 11] = [
@@ -76,6 +80,15 @@ pub struct SplitRules {
     /// A boundary point fronts a street when it is within W/2 + this many metres of the street's
     /// centre line, W the street's width (3).
     pub frontage_margin_m: f64,
+    /// A deed update's surveyed area may differ from the deed's by this fraction (0.01);
+    /// beyond it the approving planner must accept the difference.
+    pub deed_area_tolerance_ratio: f64,
+    /// A corrected boundary or a survey sketch's corners may move this far from the register's
+    /// boundary, metres (0.5); beyond it the approving planner must accept the move.
+    pub corner_tolerance_m: f64,
+    /// Fewest and most digits of a deed number (6 and 14).
+    pub deed_no_min_digits: usize,
+    pub deed_no_max_digits: usize,
 }
 
 impl Default for SplitRules {
@@ -89,6 +102,10 @@ impl Default for SplitRules {
             min_frontage_m: 10.0,
             default_street_width_m: 10.0,
             frontage_margin_m: 3.0,
+            deed_area_tolerance_ratio: 0.01,
+            corner_tolerance_m: 0.5,
+            deed_no_min_digits: 6,
+            deed_no_max_digits: 14,
         }
     }
 }
@@ -140,6 +157,10 @@ pub struct CheckOutcome {
     /// Where: child index and parcel number, fid, measured value, limit, a lon/lat location or a
     /// GeoJSON geometry of the fault; `{"skipped": why}` when it could not be computed.
     pub detail: serde_json::Value,
+    /// A failure the approving planner may accept explicitly (a deed's area or a corner's
+    /// move beyond the tolerance); served only when true.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub acceptable: bool,
 }
 
 /// Runs every check, always, in the order of [`CHECK_CODES`].

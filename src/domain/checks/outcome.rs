@@ -19,6 +19,7 @@ pub(crate) fn pass(
         message_ar: ar.into(),
         message_en: en.into(),
         detail,
+        acceptable: false,
     }
 }
 
@@ -35,6 +36,7 @@ pub(crate) fn fail(
         message_ar: ar.into(),
         message_en: en.into(),
         detail,
+        acceptable: false,
     }
 }
 
@@ -49,6 +51,7 @@ pub(crate) fn skipped(code: &'static str, why_ar: &str, why_en: &str) -> CheckOu
             "This check could not be made: {why_en}. Fix that first, then resubmit."
         ),
         detail: json!({ "skipped": why_en }),
+        acceptable: false,
     }
 }
 

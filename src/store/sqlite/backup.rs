@@ -116,11 +116,11 @@ pub async fn check(path: &Path) -> Result<CheckReport, StoreError> {
             "requests not approved that created parcels",
         ),
         (
-            "SELECT count(*) FROM requests r, json_each(r.parcels) j WHERE r.status IN ('submitted', 'in_review', 'returned') AND NOT EXISTS (SELECT 1 FROM open_request_parcels o WHERE o.parcel_fid = j.value AND o.request_id = r.id)",
+            "SELECT count(*) FROM requests r, json_each(r.parcels) j WHERE r.status IN ('submitted', 'in_review', 'returned') AND r.kind <> 'survey_sketch' AND NOT EXISTS (SELECT 1 FROM open_request_parcels o WHERE o.parcel_fid = j.value AND o.request_id = r.id)",
             "open requests not holding their parcels",
         ),
         (
-            "SELECT count(*) FROM requests r WHERE r.status = 'approved' AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.request_id = r.id AND a.action LIKE 'register.%')",
+            "SELECT count(*) FROM requests r WHERE r.status = 'approved' AND NOT EXISTS (SELECT 1 FROM audit_log a WHERE a.request_id = r.id AND (a.action LIKE 'register.%' OR (r.kind = 'survey_sketch' AND a.action = 'document.issue')))",
             "approved requests without the audit row of their register change",
         ),
     ];

@@ -385,4 +385,16 @@ impl Store for SqliteStore {
     ) -> Result<Option<(crate::domain::document::DocumentInfo, Vec<u8>)>, StoreError> {
         documents::one(&self.pool, request, id).await
     }
+
+    async fn request_by_serial(&self, serial: &str) -> Result<Option<LandRequest>, StoreError> {
+        queries::request_by_serial(&self.pool, serial).await
+    }
+
+    async fn secret(&self, name: &str) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT value FROM secrets WHERE name = ?")
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(StoreError::query("reading a secret"))
+    }
 }

@@ -90,6 +90,23 @@ pub async fn request(pool: &SqlitePool, id: RequestId) -> Result<Option<LandRequ
     .transpose()
 }
 
+/// The request that issued `serial`.
+pub async fn request_by_serial(
+    pool: &SqlitePool,
+    serial: &str,
+) -> Result<Option<LandRequest>, StoreError> {
+    sqlx::query(&format!(
+        "SELECT {REQUEST_COLUMNS} FROM requests WHERE serial = ?"
+    ))
+    .bind(serial)
+    .fetch_optional(pool)
+    .await
+    .map_err(StoreError::query("reading a request by serial"))?
+    .as_ref()
+    .map(records::request)
+    .transpose()
+}
+
 pub async fn requests(
     pool: &SqlitePool,
     f: &RequestFilter,
@@ -101,8 +118,12 @@ pub async fn requests(
     if f.kind.is_some() {
         sql.push_str(" AND kind = ?");
     }
-    if f.submitted_by.is_some() {
-        sql.push_str(" AND submitted_by = ?");
+    if f.author.is_some() {
+        sql.push_str(if f.with_unprepared {
+            " AND (submitted_by = ? OR surveyor = ? OR (status = 'requested' AND surveyor IS NULL))"
+        } else {
+            " AND (submitted_by = ? OR surveyor = ?)"
+        });
     }
     if f.parcel.is_some() {
         sql.push_str(" AND EXISTS (SELECT 1 FROM json_each(requests.parcels) WHERE value = ?)");
@@ -115,8 +136,8 @@ pub async fn requests(
     if let Some(k) = f.kind {
         q = q.bind(k.code());
     }
-    if let Some(u) = f.submitted_by {
-        q = q.bind(u.0);
+    if let Some(u) = f.author {
+        q = q.bind(u.0).bind(u.0);
     }
     if let Some(p) = f.parcel {
         q = q.bind(p.0);

@@ -10,7 +10,7 @@ use super::rows::parse_time;
 use crate::domain::FeatureId;
 use crate::domain::account::{Account, Role, Roles, User, UserId, Username};
 use crate::domain::audit::AuditEntry;
-use crate::domain::request::{LandRequest, RequestEvent, RequestId};
+use crate::domain::request::{Issued, LandRequest, RequestEvent, RequestId};
 use crate::store::StoreError;
 
 fn corrupt(table: &str, id: i64, reason: impl std::fmt::Display) -> StoreError {
@@ -59,7 +59,7 @@ fn time(table: &str, id: i64, s: &str) -> Result<DateTime<Utc>, StoreError> {
 }
 
 /// Column list of `requests` as `request()` reads it.
-pub const REQUEST_COLUMNS: &str = "id, kind, status, submitted_by, reviewer, parcels, proposed, crs, note, checks, created_fids, retired_fids, created_at, updated_at, version";
+pub const REQUEST_COLUMNS: &str = "id, kind, status, submitted_by, reviewer, parcels, proposed, crs, note, checks, created_fids, retired_fids, created_at, updated_at, version, surveyor, details, serial, issued_at";
 
 /// A `requests` row (selected with `REQUEST_COLUMNS`).
 pub fn request(r: &SqliteRow) -> Result<LandRequest, StoreError> {
@@ -88,6 +88,15 @@ pub fn request(r: &SqliteRow) -> Result<LandRequest, StoreError> {
         created_at: time(t, id, &r.get::<String, _>(12))?,
         updated_at: time(t, id, &r.get::<String, _>(13))?,
         version: r.get(14),
+        surveyor: r.get::<Option<i64>, _>(15).map(UserId),
+        details: json(r.get(16))?,
+        issued: match (r.get::<Option<String>, _>(17), r.get::<Option<String>, _>(18)) {
+            (Some(serial), Some(at)) => Some(Issued {
+                serial,
+                at: time(t, id, &at)?,
+            }),
+            _ => None,
+        },
     })
 }
 

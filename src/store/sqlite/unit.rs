@@ -221,8 +221,9 @@ impl UnitOfWork for SqliteUnit {
     async fn insert_request(&mut self, r: &LandRequest) -> Result<RequestId, StoreError> {
         let row = sqlx::query(
             "INSERT INTO requests (kind, status, submitted_by, reviewer, parcels, proposed, crs, \
-             note, checks, created_fids, retired_fids, created_at, updated_at, version) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id",
+             note, checks, created_fids, retired_fids, created_at, updated_at, version, surveyor, \
+             details, serial, issued_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id",
         )
         .bind(r.kind.code())
         .bind(r.status.code())
@@ -237,6 +238,10 @@ impl UnitOfWork for SqliteUnit {
         .bind(fids_json(&r.retired))
         .bind(timestamp(r.created_at))
         .bind(timestamp(r.updated_at))
+        .bind(r.surveyor.map(|u| u.0))
+        .bind(r.details.to_string())
+        .bind(r.issued.as_ref().map(|i| i.serial.clone()))
+        .bind(r.issued.as_ref().map(|i| timestamp(i.at)))
         .fetch_one(&mut *self.tx)
         .await
         .map_err(StoreError::query("storing a request"))?;
@@ -246,7 +251,8 @@ impl UnitOfWork for SqliteUnit {
     async fn update_request(&mut self, r: &LandRequest) -> Result<(), StoreError> {
         let done = sqlx::query(
             "UPDATE requests SET status = ?, reviewer = ?, parcels = ?, proposed = ?, crs = ?, \
-             note = ?, checks = ?, created_fids = ?, retired_fids = ?, updated_at = ?, version = ? \
+             note = ?, checks = ?, created_fids = ?, retired_fids = ?, updated_at = ?, version = ?, \
+             surveyor = ?, details = ?, serial = ?, issued_at = ? \
              WHERE id = ? AND version = ?",
         )
         .bind(r.status.code())
@@ -260,6 +266,10 @@ impl UnitOfWork for SqliteUnit {
         .bind(fids_json(&r.retired))
         .bind(timestamp(r.updated_at))
         .bind(r.version)
+        .bind(r.surveyor.map(|u| u.0))
+        .bind(r.details.to_string())
+        .bind(r.issued.as_ref().map(|i| i.serial.clone()))
+        .bind(r.issued.as_ref().map(|i| timestamp(i.at)))
         .bind(r.id.0)
         .bind(r.version - 1)
         .execute(&mut *self.tx)
@@ -340,6 +350,29 @@ impl UnitOfWork for SqliteUnit {
         document: &crate::domain::document::NewDocument,
     ) -> Result<crate::domain::document::DocumentId, StoreError> {
         super::documents::add(&mut self.tx, document).await
+    }
+
+    async fn continue_parcel(&mut self, old: FeatureId, new: FeatureId) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE parcels SET parcel_id = (SELECT parcel_id FROM parcels WHERE fid = ?) \
+             WHERE fid = ?",
+        )
+        .bind(old.0)
+        .bind(new.0)
+        .execute(&mut *self.tx)
+        .await
+        .map(|_| ())
+        .map_err(StoreError::query("keeping the parcel's id in its new version"))
+    }
+
+    async fn issued_count(&mut self, prefix: &str) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM requests WHERE substr(serial, 1, ?) = ?")
+            .bind(i64::try_from(prefix.len()).unwrap_or(i64::MAX))
+            .bind(prefix)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(StoreError::query("counting issued documents"))?;
+        Ok(u64::try_from(n).unwrap_or(0))
     }
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
