@@ -174,7 +174,7 @@ async fn main() {
     let mut whole = Vec::with_capacity(ids.len());
     for id in &ids {
         let t = Instant::now();
-        let r = workflow::decide(&app, &planner, *id, Decision::Approve, None)
+        let r = workflow::decide(&app, &planner, *id, Decision::Approve, None, Vec::new())
             .await
             .unwrap();
         whole.push(t.elapsed());

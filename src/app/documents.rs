@@ -76,9 +76,9 @@ pub fn may_add(user: &User, r: &LandRequest) -> Result<Role, WorkflowError> {
     if user.may_act_as(Role::Admin) {
         return Ok(Role::Admin);
     }
-    if r.submitted_by != user.id || user.disabled {
+    if !r.is_author(user.id) || user.disabled {
         return Err(WorkflowError::Forbidden(format!(
-            "only the request's submitter, planners and admins add documents to request {}",
+            "only the request's submitter or surveyor, planners and admins add documents to request {}",
             r.id
         )));
     }
@@ -88,7 +88,12 @@ pub fn may_add(user: &User, r: &LandRequest) -> Result<Role, WorkflowError> {
             r.id, r.status
         )));
     }
-    Ok(Role::Surveyor)
+    // An owner who asked as a citizen adds documents as one.
+    Ok(if user.may_act_as(Role::Surveyor) {
+        Role::Surveyor
+    } else {
+        Role::Citizen
+    })
 }
 
 /// Checks, before any file is read, that `actor` may add documents to request `id`.
@@ -338,6 +343,9 @@ mod tests {
             created_at: now,
             updated_at: now,
             version: 1,
+            surveyor: Some(UserId(1)),
+            details: serde_json::json!({}),
+            issued: None,
         }
     }
 

@@ -53,7 +53,8 @@ pub async fn code(app: &App, r: &LandRequest) -> Result<Option<String>, StoreErr
         return Ok(None);
     };
     let key = key(app).await?;
-    Ok(signature(&key, &facts).and_then(|sig| r.issued.as_ref().map(|i| format!("{}.{sig}", i.serial))))
+    Ok(signature(&key, &facts)
+        .and_then(|sig| r.issued.as_ref().map(|i| format!("{}.{sig}", i.serial))))
 }
 
 /// Whether two strings are equal, in time independent of where they differ.
@@ -118,8 +119,14 @@ mod tests {
     fn signatures_depend_on_every_fact_and_the_key() {
         let a = signature("k1", "SK-2026-000001|5|survey_sketch|12|1").unwrap();
         assert_eq!(a.len(), SIGNATURE_HEX);
-        assert_ne!(a, signature("k2", "SK-2026-000001|5|survey_sketch|12|1").unwrap());
-        assert_ne!(a, signature("k1", "SK-2026-000001|5|survey_sketch|13|1").unwrap());
+        assert_ne!(
+            a,
+            signature("k2", "SK-2026-000001|5|survey_sketch|12|1").unwrap()
+        );
+        assert_ne!(
+            a,
+            signature("k1", "SK-2026-000001|5|survey_sketch|13|1").unwrap()
+        );
         assert!(same(&a, &a.clone()));
         assert!(!same(&a, &a[1..]));
     }

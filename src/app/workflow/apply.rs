@@ -86,12 +86,16 @@ fn new_version(
     at: chrono::DateTime<Utc>,
 ) -> Result<Feature, WorkflowError> {
     let Attributes::Parcel(old) = parent.feature.attributes() else {
-        return Err(WorkflowError::Conflict("the parcel is no longer current".into()));
+        return Err(WorkflowError::Conflict(
+            "the parcel is no longer current".into(),
+        ));
     };
     let geometry = match corrected.map(|c| &c.geometry) {
         Some(Ok(p)) => ValidGeometry::Polygon(p.clone()),
         Some(Err(_)) => {
-            return Err(WorkflowError::Invalid("the corrected boundary is not valid".into()));
+            return Err(WorkflowError::Invalid(
+                "the corrected boundary is not valid".into(),
+            ));
         }
         None => parent.feature.geometry().clone(),
     };
@@ -121,7 +125,9 @@ fn new_version(
 fn accepted_codes(accept: Vec<String>) -> Result<Vec<String>, WorkflowError> {
     const ACCEPTABLE: [&str; 2] = ["area_tolerance", "corner_shift"];
     if accept.len() > ACCEPTABLE.len() {
-        return Err(WorkflowError::Invalid("accept: at most the two acceptable checks".into()));
+        return Err(WorkflowError::Invalid(
+            "accept: at most the two acceptable checks".into(),
+        ));
     }
     for a in &accept {
         if !ACCEPTABLE.contains(&a.as_str()) {
@@ -199,7 +205,9 @@ pub(super) async fn approve(
             now,
         )?],
         (Some(_), _) => {
-            return Err(WorkflowError::Conflict("the parcel is no longer current".into()));
+            return Err(WorkflowError::Conflict(
+                "the parcel is no longer current".into(),
+            ));
         }
         (None, _) => children(&before, &eval.children, &parents, now)?,
     };

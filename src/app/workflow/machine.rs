@@ -191,7 +191,12 @@ pub enum Refusal {
 }
 
 /// Why `who` does not let `actor` take a row, or `None` when it does.
-fn who_refuses(who: Who, current: Option<Current>, actor: Actor<'_>, command: Command) -> Option<String> {
+fn who_refuses(
+    who: Who,
+    current: Option<Current>,
+    actor: Actor<'_>,
+    command: Command,
+) -> Option<String> {
     let id = actor.user.id;
     let (submitter, surveyor) = match current {
         Some(c) => (c.submitted_by == id, c.surveyor == Some(id)),
@@ -211,9 +216,9 @@ fn who_refuses(who: Who, current: Option<Current>, actor: Actor<'_>, command: Co
             "only the request's submitter or surveyor may {}",
             command.verb()
         )),
-        Who::NotAuthor | Who::Reviewer if submitter || surveyor => {
-            Some("nobody reviews, prepares twice or decides a request they submitted or prepared".into())
-        }
+        Who::NotAuthor | Who::Reviewer if submitter || surveyor => Some(
+            "nobody reviews, prepares twice or decides a request they submitted or prepared".into(),
+        ),
         Who::Reviewer if current.and_then(|c| c.reviewer) != Some(id) => {
             Some("only the planner who took the request for review may decide it".into())
         }
@@ -323,7 +328,10 @@ mod tests {
         let surveyor = user(1, "surveyor");
         let planner = user(2, "planner");
         for kind in EVERY {
-            assert_eq!(step(*kind, None, C::Submit, a(&surveyor)).unwrap().to, S::Submitted);
+            assert_eq!(
+                step(*kind, None, C::Submit, a(&surveyor)).unwrap().to,
+                S::Submitted
+            );
         }
         let t = step(SUB, at(S::Submitted, None), C::Take, a(&planner)).unwrap();
         assert_eq!((t.to, t.effects), (S::InReview, &[E::SetReviewer][..]));
@@ -333,7 +341,13 @@ mod tests {
         assert_eq!(again.to, S::Submitted);
         let t = step(SUB, at(S::InReview, Some(2)), C::Approve, a(&planner)).unwrap();
         assert!(t.effects.contains(&E::ApplyToRegister));
-        let t = step(K::SurveySketch, at(S::InReview, Some(2)), C::Approve, a(&planner)).unwrap();
+        let t = step(
+            K::SurveySketch,
+            at(S::InReview, Some(2)),
+            C::Approve,
+            a(&planner),
+        )
+        .unwrap();
         assert!(t.effects.contains(&E::IssueDocument));
         assert!(!t.effects.contains(&E::ApplyToRegister));
     }
@@ -362,14 +376,19 @@ mod tests {
         });
         let surveyor = user(3, "surveyor");
         let t = step(K::SurveySketch, requested, C::Prepare, a(&surveyor)).unwrap();
-        assert_eq!((t.to, t.effects.contains(&E::SetSurveyor)), (S::Submitted, true));
+        assert_eq!(
+            (t.to, t.effects.contains(&E::SetSurveyor)),
+            (S::Submitted, true)
+        );
         // A planner cannot take what nobody prepared; the owner may withdraw it.
         assert!(matches!(
             step(K::SurveySketch, requested, C::Take, a(&user(2, "planner"))),
             Err(Refusal::WrongState(_))
         ));
         assert_eq!(
-            step(K::SurveySketch, requested, C::Withdraw, a(&citizen)).unwrap().to,
+            step(K::SurveySketch, requested, C::Withdraw, a(&citizen))
+                .unwrap()
+                .to,
             S::Withdrawn
         );
         // Once prepared, the surveyor amends a returned sketch, and may not review it.
@@ -381,7 +400,15 @@ mod tests {
                 reviewer: Some(UserId(2)),
             })
         };
-        assert!(step(K::SurveySketch, prepared(S::Returned), C::Amend, a(&surveyor)).is_ok());
+        assert!(
+            step(
+                K::SurveySketch,
+                prepared(S::Returned),
+                C::Amend,
+                a(&surveyor)
+            )
+            .is_ok()
+        );
         let both = user(3, "surveyor,planner");
         assert!(matches!(
             step(K::SurveySketch, prepared(S::Submitted), C::Take, a(&both)),
@@ -420,7 +447,12 @@ mod tests {
             Err(Refusal::Forbidden(_))
         ));
         assert!(matches!(
-            step(SUB, at(S::Submitted, None), C::Withdraw, a(&user(5, "surveyor"))),
+            step(
+                SUB,
+                at(S::Submitted, None),
+                C::Withdraw,
+                a(&user(5, "surveyor"))
+            ),
             Err(Refusal::Forbidden(_))
         ));
         assert!(require_role(C::Approve, &citizen).is_err());
@@ -440,7 +472,10 @@ mod tests {
                     (C::Amend, &surveyor),
                 ] {
                     assert!(
-                        matches!(step(*kind, at(s, Some(2)), c, a(who)), Err(Refusal::WrongState(_))),
+                        matches!(
+                            step(*kind, at(s, Some(2)), c, a(who)),
+                            Err(Refusal::WrongState(_))
+                        ),
                         "{kind} {s} {c:?}"
                     );
                 }
@@ -462,7 +497,10 @@ mod tests {
                 }
                 assert!(rows().any(|t| t.to == *s), "{kind}: {s} is never reached");
                 if s.is_open() {
-                    assert!(rows().any(|t| t.from == Some(*s)), "{kind}: {s} is a dead end");
+                    assert!(
+                        rows().any(|t| t.from == Some(*s)),
+                        "{kind}: {s} is a dead end"
+                    );
                 }
             }
         }

@@ -8,8 +8,8 @@ use chrono::Utc;
 use super::App;
 use super::audit::Actor;
 use super::auth::AuthError;
-use crate::domain::checks::CheckOutcome;
 use crate::domain::FeatureId;
+use crate::domain::checks::CheckOutcome;
 use crate::domain::request::{LandRequest, RequestEvent, RequestId, RequestStatus};
 use crate::store::{StoreError, UnitOfWork};
 
@@ -174,7 +174,10 @@ pub async fn submit(
         kind: sub.kind,
         status: t.to,
         submitted_by: actor.user.id,
-        surveyor: t.effects.contains(&Effect::SetSurveyor).then_some(actor.user.id),
+        surveyor: t
+            .effects
+            .contains(&Effect::SetSurveyor)
+            .then_some(actor.user.id),
         reviewer: None,
         parcels: sub.parcels.clone(),
         proposed: sub.proposed.clone(),
@@ -433,7 +436,10 @@ async fn record(
     let mut e = actor.request_entry(t.command.action(), t.role, r.id);
     e.at = r.updated_at;
     e.detail = comment;
-    if matches!(t.command, Command::Submit | Command::Amend | Command::Prepare) {
+    if matches!(
+        t.command,
+        Command::Submit | Command::Amend | Command::Prepare
+    ) {
         e.fids_before = r.parcels.clone();
     }
     uow.append_audit(&e).await

@@ -14,8 +14,8 @@ use serde_json::Value;
 
 use super::WorkflowError;
 use crate::app::App;
-use crate::domain::checks::proposal::{ProposedParcel, parse_proposal};
 use crate::domain::attributes::{NationalId, Owner};
+use crate::domain::checks::proposal::{ProposedParcel, parse_proposal};
 use crate::domain::checks::{
     ChangeKind, CheckOutcome, DeedSituation, Parent, Situation, run_checks, run_deed_checks,
     run_sketch_checks,
@@ -90,10 +90,18 @@ impl Deed {
     /// Parses a deed; the deed number's format is a check (422), the rest is the body's shape.
     pub fn parse(b: DeedBody) -> Result<Deed, WorkflowError> {
         let bad = |m: String| WorkflowError::Invalid(format!("deed: {m}"));
-        let deed_date = NaiveDate::parse_from_str(b.deed_date.trim(), "%Y-%m-%d")
-            .map_err(|_| bad(format!("deed_date {:?} is not a date YYYY-MM-DD", b.deed_date)))?;
-        if !(b.official_area_m2.is_finite() && b.official_area_m2 > 0.0 && b.official_area_m2 < 1e9) {
-            return Err(bad("official_area_m2 must be a positive number of m²".into()));
+        let deed_date =
+            NaiveDate::parse_from_str(b.deed_date.trim(), "%Y-%m-%d").map_err(|_| {
+                bad(format!(
+                    "deed_date {:?} is not a date YYYY-MM-DD",
+                    b.deed_date
+                ))
+            })?;
+        if !(b.official_area_m2.is_finite() && b.official_area_m2 > 0.0 && b.official_area_m2 < 1e9)
+        {
+            return Err(bad(
+                "official_area_m2 must be a positive number of m²".into()
+            ));
         }
         let name = b.owner.name.trim().to_string();
         if name.is_empty() || name.chars().count() > 200 {
@@ -186,7 +194,8 @@ impl Submission {
             }
             (_, None) => None,
         };
-        if matches!(kind, RequestKind::Subdivision | RequestKind::Merge) && body.proposed.is_null() {
+        if matches!(kind, RequestKind::Subdivision | RequestKind::Merge) && body.proposed.is_null()
+        {
             return Err(WorkflowError::Invalid(format!(
                 "proposed: a {kind} gives the resulting parcels as a GeoJSON FeatureCollection"
             )));
@@ -248,7 +257,7 @@ impl Evaluation {
     pub fn unaccepted(&self, accepted: &[String]) -> Vec<CheckOutcome> {
         self.checks
             .iter()
-            .filter(|c| !c.passed && !(c.acceptable && accepted.iter().any(|a| a == c.code)))
+            .filter(|c| !(c.passed || c.acceptable && accepted.iter().any(|a| a == c.code)))
             .cloned()
             .collect()
     }
@@ -276,7 +285,10 @@ pub async fn evaluate(app: &App, sub: &Submission) -> Result<Evaluation, Workflo
         parse_proposal(&sub.proposed, &sub.crs)
             .map_err(|e| WorkflowError::Invalid(format!("proposed: {e}")))?
     };
-    if matches!(sub.kind, RequestKind::DeedUpdate | RequestKind::SurveySketch) && children.len() > 1
+    if matches!(
+        sub.kind,
+        RequestKind::DeedUpdate | RequestKind::SurveySketch
+    ) && children.len() > 1
     {
         return Err(WorkflowError::Invalid(format!(
             "proposed: a {} gives at most one boundary (a FeatureCollection of one polygon)",

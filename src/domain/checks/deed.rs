@@ -46,15 +46,24 @@ pub struct DeedSituation<'a> {
 }
 
 /// A failed check the approving planner may accept.
-fn acceptable(code: &'static str, ar: String, en: String, detail: serde_json::Value) -> CheckOutcome {
+fn acceptable(
+    code: &'static str,
+    ar: String,
+    en: String,
+    detail: serde_json::Value,
+) -> CheckOutcome {
     let mut c = fail(code, ar, en, detail);
     c.acceptable = true;
     c
 }
 
 /// The codes of a survey sketch's checks, in the order [`run_sketch_checks`] reports them.
-pub const SKETCH_CHECK_CODES: [&str; 4] =
-    ["parcel_count", "parcels_current", "valid_geometry", "corner_shift"];
+pub const SKETCH_CHECK_CODES: [&str; 4] = [
+    "parcel_count",
+    "parcels_current",
+    "valid_geometry",
+    "corner_shift",
+];
 
 /// The parcel's current polygon when exactly one current parcel is named.
 fn single<'a>(parcels: &[Parent<'a>]) -> Option<&'a Polygon> {
@@ -91,7 +100,12 @@ pub fn run_deed_checks(s: &DeedSituation, rules: &SplitRules) -> Vec<CheckOutcom
         parcels_current(&s.parcels, current),
         deed_no_format(s.deed_no, rules),
         if s.deed_date <= s.today {
-            pass("deed_date", "تاريخ الصك صحيح.", "The deed's date is valid.", json!({"deed_date": s.deed_date.to_string()}))
+            pass(
+                "deed_date",
+                "تاريخ الصك صحيح.",
+                "The deed's date is valid.",
+                json!({"deed_date": s.deed_date.to_string()}),
+            )
         } else {
             fail(
                 "deed_date",
@@ -108,50 +122,83 @@ pub fn run_deed_checks(s: &DeedSituation, rules: &SplitRules) -> Vec<CheckOutcom
 }
 
 fn parcel_count(parcels: &[Parent]) -> CheckOutcome {
-        if parcels.len() == 1 {
-            pass("parcel_count", "الطلب يخص قطعة واحدة.", "The request concerns one parcel.", json!({"count": 1}))
-        } else {
-            fail(
-                "parcel_count",
-                format!("هذا الطلب يخص قطعة واحدة بالضبط، وذُكرت {} قطع.", parcels.len()),
-                format!("This request concerns exactly one parcel; {} were named.", parcels.len()),
-                json!({"count": parcels.len()}),
-            )
-        }
+    if parcels.len() == 1 {
+        pass(
+            "parcel_count",
+            "الطلب يخص قطعة واحدة.",
+            "The request concerns one parcel.",
+            json!({"count": 1}),
+        )
+    } else {
+        fail(
+            "parcel_count",
+            format!(
+                "هذا الطلب يخص قطعة واحدة بالضبط، وذُكرت {} قطع.",
+                parcels.len()
+            ),
+            format!(
+                "This request concerns exactly one parcel; {} were named.",
+                parcels.len()
+            ),
+            json!({"count": parcels.len()}),
+        )
+    }
 }
 
 fn parcels_current(parcels: &[Parent], current: Option<&Polygon>) -> CheckOutcome {
-        match (parcels.first(), current) {
-            (Some(_), Some(_)) => pass("parcels_current", "القطعة قائمة في السجل.", "The parcel is a current parcel of the register.", json!({})),
-            _ => fail(
-                "parcels_current",
-                "القطعة ليست قطعة قائمة في السجل (ربما فُرزت أو حُدّثت). اختر القطعة القائمة.",
-                "The parcel is not a current parcel of the register (it may have been split or updated since). Choose the current parcel.",
-                json!({"fids": parcels.iter().map(|p| p.fid.0).collect::<Vec<_>>()}),
-            ),
-        }
+    match (parcels.first(), current) {
+        (Some(_), Some(_)) => pass(
+            "parcels_current",
+            "القطعة قائمة في السجل.",
+            "The parcel is a current parcel of the register.",
+            json!({}),
+        ),
+        _ => fail(
+            "parcels_current",
+            "القطعة ليست قطعة قائمة في السجل (ربما فُرزت أو حُدّثت). اختر القطعة القائمة.",
+            "The parcel is not a current parcel of the register (it may have been split or updated since). Choose the current parcel.",
+            json!({"fids": parcels.iter().map(|p| p.fid.0).collect::<Vec<_>>()}),
+        ),
+    }
 }
 
 fn valid_geometry(corrected: Option<&ProposedParcel>) -> CheckOutcome {
-        match corrected {
-            None => pass("valid_geometry", "لا حدود مصحّحة: تبقى حدود السجل.", "No corrected boundary: the register's boundary stays.", json!({"corrected": false})),
-            Some(c) => match &c.geometry {
-                Ok(_) => pass("valid_geometry", "الحدود المصحّحة مضلع صحيح.", "The corrected boundary is a valid polygon.", json!({"corrected": true})),
-                Err(p) => fail(
-                    "valid_geometry",
-                    "الحدود المصحّحة ليست مضلعاً صحيحاً. ارسم مضلعاً مغلقاً غير متقاطع.",
-                    format!("The corrected boundary is not a valid polygon ({p}). Draw a closed polygon that does not cross itself."),
-                    json!({"problem": p.to_string()}),
+    match corrected {
+        None => pass(
+            "valid_geometry",
+            "لا حدود مصحّحة: تبقى حدود السجل.",
+            "No corrected boundary: the register's boundary stays.",
+            json!({"corrected": false}),
+        ),
+        Some(c) => match &c.geometry {
+            Ok(_) => pass(
+                "valid_geometry",
+                "الحدود المصحّحة مضلع صحيح.",
+                "The corrected boundary is a valid polygon.",
+                json!({"corrected": true}),
+            ),
+            Err(p) => fail(
+                "valid_geometry",
+                "الحدود المصحّحة ليست مضلعاً صحيحاً. ارسم مضلعاً مغلقاً غير متقاطع.",
+                format!(
+                    "The corrected boundary is not a valid polygon ({p}). Draw a closed polygon that does not cross itself."
                 ),
-            },
-        }
+                json!({"problem": p.to_string()}),
+            ),
+        },
+    }
 }
 
 fn deed_no_format(deed_no: &str, rules: &SplitRules) -> CheckOutcome {
     let digits = deed_no.chars().count();
     let (min, max) = (rules.deed_no_min_digits, rules.deed_no_max_digits);
     if deed_no.chars().all(|c| c.is_ascii_digit()) && (min..=max).contains(&digits) {
-        pass("deed_no_format", "رقم الصك بصيغة صحيحة.", "The deed number is well formed.", json!({"digits": digits}))
+        pass(
+            "deed_no_format",
+            "رقم الصك بصيغة صحيحة.",
+            "The deed number is well formed.",
+            json!({"digits": digits}),
+        )
     } else {
         fail(
             "deed_no_format",
@@ -164,24 +211,41 @@ fn deed_no_format(deed_no: &str, rules: &SplitRules) -> CheckOutcome {
 
 fn area_tolerance(surveyed: Option<&Polygon>, official: f64, rules: &SplitRules) -> CheckOutcome {
     let Some(p) = surveyed else {
-        return skipped("area_tolerance", "لا توجد حدود صالحة للقياس", "there is no valid boundary to measure");
+        return skipped(
+            "area_tolerance",
+            "لا توجد حدود صالحة للقياس",
+            "there is no valid boundary to measure",
+        );
     };
     let area = polygon_area_m2(p);
     let diff = area - official;
-    let ratio = if official > 0.0 { diff.abs() / official } else { f64::INFINITY };
+    let ratio = if official > 0.0 {
+        diff.abs() / official
+    } else {
+        f64::INFINITY
+    };
     let detail = json!({
         "surveyed_area_m2": round3(area), "deed_area_m2": round3(official),
         "difference_m2": round3(diff), "difference_ratio": round3(ratio.min(1e9)),
         "tolerance_ratio": rules.deed_area_tolerance_ratio,
     });
     if ratio <= rules.deed_area_tolerance_ratio {
-        pass("area_tolerance", "المساحة المقاسة ضمن حدود التفاوت مع مساحة الصك.", "The surveyed area is within the tolerance of the deed's area.", detail)
+        pass(
+            "area_tolerance",
+            "المساحة المقاسة ضمن حدود التفاوت مع مساحة الصك.",
+            "The surveyed area is within the tolerance of the deed's area.",
+            detail,
+        )
     } else {
         let pct = rules.deed_area_tolerance_ratio * 100.0;
         acceptable(
             "area_tolerance",
-            format!("الفرق بين المساحة المقاسة ({area:.2} م²) ومساحة الصك ({official:.2} م²) يتجاوز {pct}%. يلزم قبول صريح من المخطط عند الاعتماد."),
-            format!("The surveyed area ({area:.2} m²) differs from the deed's ({official:.2} m²) by more than {pct} %. The approving planner must accept it explicitly."),
+            format!(
+                "الفرق بين المساحة المقاسة ({area:.2} م²) ومساحة الصك ({official:.2} م²) يتجاوز {pct}%. يلزم قبول صريح من المخطط عند الاعتماد."
+            ),
+            format!(
+                "The surveyed area ({area:.2} m²) differs from the deed's ({official:.2} m²) by more than {pct} %. The approving planner must accept it explicitly."
+            ),
             detail,
         )
     }
@@ -189,7 +253,12 @@ fn area_tolerance(surveyed: Option<&Polygon>, official: f64, rules: &SplitRules)
 
 fn no_overlap(corrected: Option<&Polygon>, s: &DeedSituation, rules: &SplitRules) -> CheckOutcome {
     let Some(c) = corrected else {
-        return pass("no_overlap", "لا حدود مصحّحة: لا تغيير على الجيران.", "No corrected boundary: nothing changes for the neighbours.", json!({"corrected": false}));
+        return pass(
+            "no_overlap",
+            "لا حدود مصحّحة: لا تغيير على الجيران.",
+            "No corrected boundary: nothing changes for the neighbours.",
+            json!({"corrected": false}),
+        );
     };
     let own: Vec<i64> = s.parcels.iter().map(|p| p.fid.0).collect();
     let mut hits = Vec::new();
@@ -205,12 +274,23 @@ fn no_overlap(corrected: Option<&Polygon>, s: &DeedSituation, rules: &SplitRules
         }
     }
     if hits.is_empty() {
-        pass("no_overlap", "الحدود المصحّحة لا تتداخل مع أي قطعة مجاورة.", "The corrected boundary overlaps no neighbouring parcel.", json!({"overlaps": []}))
+        pass(
+            "no_overlap",
+            "الحدود المصحّحة لا تتداخل مع أي قطعة مجاورة.",
+            "The corrected boundary overlaps no neighbouring parcel.",
+            json!({"overlaps": []}),
+        )
     } else {
         fail(
             "no_overlap",
-            format!("الحدود المصحّحة تتداخل مع {} قطعة مجاورة. عدّل الحدود.", hits.len()),
-            format!("The corrected boundary overlaps {} neighbouring parcel(s). Correct the boundary.", hits.len()),
+            format!(
+                "الحدود المصحّحة تتداخل مع {} قطعة مجاورة. عدّل الحدود.",
+                hits.len()
+            ),
+            format!(
+                "The corrected boundary overlaps {} neighbouring parcel(s). Correct the boundary.",
+                hits.len()
+            ),
             json!({"overlaps": hits}),
         )
     }
@@ -220,7 +300,11 @@ fn no_overlap(corrected: Option<&Polygon>, s: &DeedSituation, rules: &SplitRules
 fn to_segment(p: Coord, a: Coord, b: Coord) -> f64 {
     let (dx, dy) = (b.x - a.x, b.y - a.y);
     let len2 = dx * dx + dy * dy;
-    let t = if len2 > 0.0 { (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0) } else { 0.0 };
+    let t = if len2 > 0.0 {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     ((p.x - a.x - t * dx).powi(2) + (p.y - a.y - t * dy).powi(2)).sqrt()
 }
 
@@ -239,15 +323,34 @@ fn largest_move(from: &[Coord], to: &[Coord]) -> (f64, usize) {
     worst
 }
 
-fn corner_shift(current: Option<&Polygon>, corrected: Option<&Polygon>, rules: &SplitRules) -> CheckOutcome {
+fn corner_shift(
+    current: Option<&Polygon>,
+    corrected: Option<&Polygon>,
+    rules: &SplitRules,
+) -> CheckOutcome {
     let (Some(old), Some(new)) = (current, corrected) else {
-        return pass("corner_shift", "لا حدود مصحّحة: لا تتحرك أي زاوية.", "No corrected boundary: no corner moves.", json!({"corrected": false}));
+        return pass(
+            "corner_shift",
+            "لا حدود مصحّحة: لا تتحرك أي زاوية.",
+            "No corrected boundary: no corner moves.",
+            json!({"corrected": false}),
+        );
     };
     let Some(origin) = old.exterior().0.first().copied() else {
-        return skipped("corner_shift", "حدود السجل فارغة", "the register's boundary is empty");
+        return skipped(
+            "corner_shift",
+            "حدود السجل فارغة",
+            "the register's boundary is empty",
+        );
     };
     let frame = LocalFrame::new(origin);
-    let local = |p: &Polygon| p.exterior().0.iter().map(|c| frame.to_local(*c)).collect::<Vec<_>>();
+    let local = |p: &Polygon| {
+        p.exterior()
+            .0
+            .iter()
+            .map(|c| frame.to_local(*c))
+            .collect::<Vec<_>>()
+    };
     let (o, n) = (local(old), local(new));
     // Every new corner near the old boundary, and every old corner near the new one.
     let (moved, at) = largest_move(&n, &o);
@@ -255,12 +358,23 @@ fn corner_shift(current: Option<&Polygon>, corrected: Option<&Polygon>, rules: &
     let largest = moved.max(dropped);
     let detail = json!({"largest_move_m": round3(largest), "corner": at + 1, "tolerance_m": rules.corner_tolerance_m});
     if largest <= rules.corner_tolerance_m {
-        pass("corner_shift", "لا تتحرك أي زاوية أكثر من حد التفاوت.", "No corner moves more than the tolerance.", detail)
+        pass(
+            "corner_shift",
+            "لا تتحرك أي زاوية أكثر من حد التفاوت.",
+            "No corner moves more than the tolerance.",
+            detail,
+        )
     } else {
         acceptable(
             "corner_shift",
-            format!("تتحرك الحدود حتى {largest:.2} م عن حدود السجل (الحد {} م). يلزم قبول صريح من المخطط عند الاعتماد.", rules.corner_tolerance_m),
-            format!("The boundary moves up to {largest:.2} m from the register's (tolerance {} m). The approving planner must accept it explicitly.", rules.corner_tolerance_m),
+            format!(
+                "تتحرك الحدود حتى {largest:.2} م عن حدود السجل (الحد {} م). يلزم قبول صريح من المخطط عند الاعتماد.",
+                rules.corner_tolerance_m
+            ),
+            format!(
+                "The boundary moves up to {largest:.2} m from the register's (tolerance {} m). The approving planner must accept it explicitly.",
+                rules.corner_tolerance_m
+            ),
             detail,
         )
     }

@@ -90,7 +90,10 @@ pub fn request(r: &SqliteRow) -> Result<LandRequest, StoreError> {
         version: r.get(14),
         surveyor: r.get::<Option<i64>, _>(15).map(UserId),
         details: json(r.get(16))?,
-        issued: match (r.get::<Option<String>, _>(17), r.get::<Option<String>, _>(18)) {
+        issued: match (
+            r.get::<Option<String>, _>(17),
+            r.get::<Option<String>, _>(18),
+        ) {
             (Some(serial), Some(at)) => Some(Issued {
                 serial,
                 at: time(t, id, &at)?,

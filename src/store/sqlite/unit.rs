@@ -362,16 +362,19 @@ impl UnitOfWork for SqliteUnit {
         .execute(&mut *self.tx)
         .await
         .map(|_| ())
-        .map_err(StoreError::query("keeping the parcel's id in its new version"))
+        .map_err(StoreError::query(
+            "keeping the parcel's id in its new version",
+        ))
     }
 
     async fn issued_count(&mut self, prefix: &str) -> Result<u64, StoreError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM requests WHERE substr(serial, 1, ?) = ?")
-            .bind(i64::try_from(prefix.len()).unwrap_or(i64::MAX))
-            .bind(prefix)
-            .fetch_one(&mut *self.tx)
-            .await
-            .map_err(StoreError::query("counting issued documents"))?;
+        let n: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM requests WHERE substr(serial, 1, ?) = ?")
+                .bind(i64::try_from(prefix.len()).unwrap_or(i64::MAX))
+                .bind(prefix)
+                .fetch_one(&mut *self.tx)
+                .await
+                .map_err(StoreError::query("counting issued documents"))?;
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
