@@ -66,7 +66,7 @@ fn path_id(name: &str, what: &str) -> Value {
     json!([{"name": name, "in": "path", "required": true, "description": what, "schema": {"type": "integer", "minimum": 1}}])
 }
 
-const SUBMISSION: &str = "{\"kind\": \"subdivision\" | \"merge\", \"parcels\": [fid, ...], \"proposed\": GeoJSON FeatureCollection of the resulting parcels (properties parcel_no, optional land_use), \"crs\": \"EPSG:4326\" (default) | \"EPSG:32639\" | \"EPSG:9359\" | \"EPSG:20439\" | \"EPSG:8839\", \"note\": text}. Unknown fields are refused.";
+const SUBMISSION: &str = "{\"kind\": \"subdivision\" | \"merge\" | \"deed_update\" | \"survey_sketch\", \"parcels\": [fid, ...], \"proposed\": GeoJSON FeatureCollection of the resulting parcels (properties parcel_no, optional land_use); for a deed update its corrected boundary and for a sketch the surveyed boundary (one polygon, optional), \"deed\" (deed update only): {\"deed_no\", \"deed_date\": \"YYYY-MM-DD\", \"official_area_m2\", \"owner\": {\"name\", \"national_id\"}}, \"crs\": \"EPSG:4326\" (default; EPSG:9359 for a sketch) | \"EPSG:32639\" | \"EPSG:9359\" | \"EPSG:20439\" | \"EPSG:8839\", \"note\": text}. Unknown fields are refused.";
 
 /// `POST /api/requests/{id}/documents`: a multipart upload.
 fn upload_op(tag: &str) -> Value {
@@ -143,12 +143,12 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
         (
             "/api/requests",
             json!({
-                "post": op(t, "Submit a subdivision or merge (surveyor). Every check runs; if one fails nothing is stored (422).", "submitRequest", Some(SUBMISSION), ("201", "{\"id\", \"status\": \"submitted\", \"checks\"}"), &["400", "401", "403", "409", "413", "422"], false),
+                "post": op(t, "Submit a subdivision, merge, deed update or survey sketch (a surveyor; a deed update or sketch also its parcel's owner as a citizen, by national id). Every check runs; if one fails nothing is stored (422); a failure a planner may accept (area_tolerance, corner_shift) is flagged and the request submitted. An owner's sketch request waits as requested until a surveyor prepares it.", "submitRequest", Some(SUBMISSION), ("201", "{\"id\", \"status\": \"submitted\", \"checks\"}"), &["400", "401", "403", "409", "413", "422"], false),
                 "get": {
-                    "tags": [t], "summary": "List requests: a surveyor's own; planners and admins see all.", "operationId": "listRequests",
+                    "tags": [t], "summary": "List requests: a surveyor's or owner's own (surveyors also the sketch requests waiting for one); planners and admins see all.", "operationId": "listRequests",
                     "parameters": [
-                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["submitted", "in_review", "returned", "approved", "rejected", "withdrawn"]}},
-                        {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["subdivision", "merge"]}},
+                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["requested", "submitted", "in_review", "returned", "approved", "rejected", "withdrawn"]}},
+                        {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["subdivision", "merge", "deed_update", "survey_sketch"]}},
                         {"name": "parcel", "in": "query", "schema": {"type": "integer"}},
                     ],
                     "security": [{"bearerAuth": []}, {"sessionCookie": []}],
@@ -169,12 +169,20 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
             }),
         ),
         (
+            "/api/requests/{id}/prepare",
+            json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Prepare an owner's survey sketch request (any surveyor but the owner): the surveyed boundary in proposed (default CRS EPSG:9359) or none for the register's; the checks run and it is submitted.", "prepareRequest", Some(SUBMISSION), ("200", "The request, submitted."), &["400", "401", "403", "404", "409", "422"], false)}),
+        ),
+        (
+            "/verify/{code}",
+            json!({"parameters": path_id("code", "The code printed under an issued document's QR code."), "get": op(t, "Verify an issued survey sketch: its serial, date and parcels (no owner). Any code not issued, or with a character changed, is a 404.", "verifyDocument", None, ("200", "{\"valid\": true, \"serial\", \"issued_at\", \"parcels\": [...]}"), &["404"], true)}),
+        ),
+        (
             "/api/requests/{id}/take",
             json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Take a submitted request for review (planner; never one's own).", "takeRequest", None, ("200", "The request, in_review."), &["401", "403", "404", "409"], false)}),
         ),
         (
             "/api/requests/{id}/decision",
-            json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Decide a request in review (the planner who took it). An approval retires the parents, creates the children with lineage and publishes them to every read, tiles included, before answering.", "decideRequest", Some("{\"decision\": \"approve\" | \"reject\" | \"return\", \"comment\": text}"), ("200", "The request with status, created and retired fids."), &["400", "401", "403", "404", "409", "422"], false)}),
+            json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Decide a request in review (the planner who took it). An approval re-runs the checks (every acceptable failure must be named in accept, and is recorded), retires the parents, creates the children or the deed's new version with lineage and publishes them to every read, tiles included, before answering; a survey sketch's approval issues it with a serial and a verification code.", "decideRequest", Some("{\"decision\": \"approve\" | \"reject\" | \"return\", \"comment\": text, \"accept\": [\"area_tolerance\" | \"corner_shift\"]}"), ("200", "The request with status, created and retired fids."), &["400", "401", "403", "404", "409", "422"], false)}),
         ),
         (
             "/api/requests/{id}/withdraw",
