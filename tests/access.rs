@@ -63,12 +63,14 @@ async fn the_role_matrix() {
         ("GET", "/api/me".into(), None, [u, ok, ok, ok, ok]),
         ("POST", "/api/requests/check".into(), Some(failing.clone()), [u, f, ok, f, f]),
         ("POST", "/api/requests".into(), Some(failing.clone()), [u, f, unp, f, f]),
-        ("GET", "/api/requests".into(), None, [u, f, ok, ok, ok]),
+        // Citizens list their own requests (as owners they may ask for deed updates and
+        // sketches); they may amend or withdraw only theirs: another's is a 404, as if absent.
+        ("GET", "/api/requests".into(), None, [u, ok, ok, ok, ok]),
         ("GET", format!("/api/requests/{id}"), None, [u, nf, nf, ok, ok]),
-        ("PUT", format!("/api/requests/{id}"), Some(body.clone()), [u, f, nf, f, f]),
+        ("PUT", format!("/api/requests/{id}"), Some(body.clone()), [u, nf, nf, f, f]),
         ("POST", format!("/api/requests/{id}/take"), None, [u, f, f, cf, f]),
         ("POST", format!("/api/requests/{id}/decision"), Some(decision.clone()), [u, f, f, f, f]),
-        ("POST", format!("/api/requests/{id}/withdraw"), None, [u, f, nf, f, f]),
+        ("POST", format!("/api/requests/{id}/withdraw"), None, [u, nf, nf, f, f]),
         ("GET", format!("/api/parcels/{p}/lineage"), None, [ok, ok, ok, ok, ok]),
         ("GET", format!("/api/parcels/{owned}/owner"), None, [u, f, f, ok, ok]),
         ("GET", "/api/audit".into(), None, [u, f, f, f, ok]),
