@@ -174,7 +174,7 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
         ),
         (
             "/verify/{code}",
-            json!({"parameters": path_id("code", "The code printed under an issued document's QR code."), "get": op(t, "Verify an issued survey sketch: its serial, date and parcels (no owner). Any code not issued, or with a character changed, is a 404.", "verifyDocument", None, ("200", "{\"valid\": true, \"serial\", \"issued_at\", \"parcels\": [...]}"), &["404"], true)}),
+            json!({"parameters": path_id("code", "The code printed under an issued document's QR code."), "get": op(t, "Verify an issued survey sketch: its serial, date and parcels (public facts only). Any code not issued, or with a character changed, is a 404.", "verifyDocument", None, ("200", "{\"valid\": true, \"serial\", \"issued_at\", \"parcels\": [...]}"), &["404"], true)}),
         ),
         (
             "/api/requests/{id}/take",
