@@ -411,6 +411,43 @@ fn missing_fonts_say_which_package() {
     assert!(msg.contains("not a usable"), "{msg}");
 }
 
+/// A many-cornered parcel with very long names still renders, and its first corners are
+/// printed (the tables shrink, then end with a row counting what did not fit).
+#[test]
+fn many_corners_and_long_names() {
+    let mut s = sheet();
+    let n = 40;
+    s.corners = (0..n)
+        .map(|i| {
+            let a = std::f64::consts::TAU * f64::from(i) / f64::from(n);
+            Corner {
+                label: (i + 1).to_string(),
+                easting: 400120.0 + 30.0 * a.sin(),
+                northing: 2920170.0 + 22.0 * a.cos(),
+            }
+        })
+        .collect();
+    let long = "شارع خادم الحرمين الشريفين الملك عبدالله بن عبدالعزيز آل سعود الدائري الثاني الجنوبي";
+    let mut neighbours = vec![Neighbour::Unknown; n as usize];
+    neighbours[0] = Neighbour::Street {
+        name: bi(long, "Custodian of the Two Holy Mosques King Abdullah bin Abdulaziz Al Saud Second Southern Ring Road"),
+        width_m: Some(60.0),
+    };
+    s.sides = sides_of(&s.corners, neighbours);
+    s.drawing.parcel.clear();
+    s.amanah = bi(&long.repeat(2), &"Eastern Province Municipality ".repeat(4));
+    s.district = bi(long, "A district with a very long English name that goes on and on");
+    let dir = tempfile::tempdir().unwrap();
+    for (lang, name) in [(Lang::Ar, "sketch_many_ar.pdf"), (Lang::En, "sketch_many_en.pdf")] {
+        let pdf = render(&s, lang, fonts()).unwrap();
+        let path = write_pdf(dir.path(), name, &pdf);
+        let text = pdftotext(&path, false);
+        for c in &s.corners[..5] {
+            assert!(text.contains(&format!("{:.2}", c.easting)), "{name}\n{text}");
+        }
+    }
+}
+
 /// Random text: Latin, Arabic, digits, punctuation and anything else, short or very long.
 fn any_text() -> impl Strategy<Value = String> {
     prop_oneof![

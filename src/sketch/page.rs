@@ -16,8 +16,8 @@ use super::{Fonts, Lang, Neighbour, Sheet, SketchError, words};
 /// Vertical bands of the page, in points from the top.
 const HEADER: (f32, f32) = (30.0, 66.0);
 const INFO: (f32, f32) = (104.0, 93.0);
-const MAP: (f32, f32) = (205.0, 338.0);
-const TABLES: (f32, f32) = (551.0, 150.0);
+const MAP: (f32, f32) = (205.0, 358.0);
+const TABLES: (f32, f32) = (571.0, 132.0);
 const FOOTER: (f32, f32) = (709.0, 104.0);
 
 /// Horizontal alignment within a cell, in reading terms.
@@ -254,6 +254,7 @@ fn map_box(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
     // North arrow in the top end corner.
     let na = pen.frame.place(Rect::new(CONTENT_X + CONTENT_W - 42.0, y + 4.0, 36.0, 44.0));
     drawing::fill_rect(s, na, WHITE);
+    drawing::stroke_rect(s, na, GREY, 0.4);
     drawing::north_arrow(s, pen.sh, pen.lang, na.x + 2.0, na.y, 32.0);
 
     // Scale: numeric, then the bar, from the start side.
