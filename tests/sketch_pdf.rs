@@ -158,7 +158,11 @@ fn pdftotext(pdf: &Path, layout: bool) -> String {
         cmd.arg("-layout");
     }
     let out = cmd.arg(pdf).arg("-").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -229,8 +233,12 @@ fn arabic_text_reads_back_in_logical_order() {
     for layout in [true, false] {
         let raw = pdftotext(&ar, layout);
         // Words without marks come back exactly as written.
-        for want in ["حي الشاطئ", "أمانة المنطقة الشرقية", "إحداثيات الأركان"] {
-            assert!(raw.contains(want), "layout {layout}: {want} missing in\n{raw}");
+        for want in ["حي الشاطئ", "أمانة المنطقة الشرقية", "إحداثيات الأركان"]
+        {
+            assert!(
+                raw.contains(want),
+                "layout {layout}: {want} missing in\n{raw}"
+            );
         }
         let text = undo_poppler_mark_swap(&raw);
         assert_common(&text, "ar");
@@ -244,7 +252,10 @@ fn arabic_text_reads_back_in_logical_order() {
             "رقم القطعة",
             "شارع الأمير محمد بن فهد",
         ] {
-            assert!(text.contains(want), "layout {layout}: {want} missing in\n{text}");
+            assert!(
+                text.contains(want),
+                "layout {layout}: {want} missing in\n{text}"
+            );
         }
     }
 }
@@ -270,7 +281,10 @@ fn english_text_holds_the_english_labels() {
             "two thousand five hundred and twenty-six square metres and fifty hundredths",
             "Scale 1:",
         ] {
-            assert!(text.contains(want), "layout {layout}: {want} missing in\n{text}");
+            assert!(
+                text.contains(want),
+                "layout {layout}: {want} missing in\n{text}"
+            );
         }
         // The bilingual header keeps the Arabic name, in logical order.
         assert!(text.contains("أمانة المنطقة الشرقية"), "{text}");
@@ -406,7 +420,11 @@ fn missing_fonts_say_which_package() {
         msg.contains("NotoNaskhArabic-Regular.ttf") && msg.contains("fonts-noto-core"),
         "{msg}"
     );
-    std::fs::write(dir.path().join("NotoNaskhArabic-Regular.ttf"), b"not a font").unwrap();
+    std::fs::write(
+        dir.path().join("NotoNaskhArabic-Regular.ttf"),
+        b"not a font",
+    )
+    .unwrap();
     let msg = Fonts::load(dir.path()).unwrap_err().to_string();
     assert!(msg.contains("not a usable"), "{msg}");
 }
@@ -427,23 +445,36 @@ fn many_corners_and_long_names() {
             }
         })
         .collect();
-    let long = "شارع خادم الحرمين الشريفين الملك عبدالله بن عبدالعزيز آل سعود الدائري الثاني الجنوبي";
+    let long =
+        "شارع خادم الحرمين الشريفين الملك عبدالله بن عبدالعزيز آل سعود الدائري الثاني الجنوبي";
     let mut neighbours = vec![Neighbour::Unknown; n as usize];
     neighbours[0] = Neighbour::Street {
-        name: bi(long, "Custodian of the Two Holy Mosques King Abdullah bin Abdulaziz Al Saud Second Southern Ring Road"),
+        name: bi(
+            long,
+            "Custodian of the Two Holy Mosques King Abdullah bin Abdulaziz Al Saud Second Southern Ring Road",
+        ),
         width_m: Some(60.0),
     };
     s.sides = sides_of(&s.corners, neighbours);
     s.drawing.parcel.clear();
     s.amanah = bi(&long.repeat(2), &"Eastern Province Municipality ".repeat(4));
-    s.district = bi(long, "A district with a very long English name that goes on and on");
+    s.district = bi(
+        long,
+        "A district with a very long English name that goes on and on",
+    );
     let dir = tempfile::tempdir().unwrap();
-    for (lang, name) in [(Lang::Ar, "sketch_many_ar.pdf"), (Lang::En, "sketch_many_en.pdf")] {
+    for (lang, name) in [
+        (Lang::Ar, "sketch_many_ar.pdf"),
+        (Lang::En, "sketch_many_en.pdf"),
+    ] {
         let pdf = render(&s, lang, fonts()).unwrap();
         let path = write_pdf(dir.path(), name, &pdf);
         let text = pdftotext(&path, false);
         for c in &s.corners[..5] {
-            assert!(text.contains(&format!("{:.2}", c.easting)), "{name}\n{text}");
+            assert!(
+                text.contains(&format!("{:.2}", c.easting)),
+                "{name}\n{text}"
+            );
         }
     }
 }
@@ -521,7 +552,13 @@ fn any_sheet() -> impl Strategy<Value = Sheet> {
                         (texts[6].clone(), shifted(-2.0 * radius)),
                     ],
                     streets: vec![
-                        (bis[3].clone(), vec![[ce - 5.0 * radius, cn + 1.5 * radius], [ce + 5.0 * radius, cn + 1.5 * radius]]),
+                        (
+                            bis[3].clone(),
+                            vec![
+                                [ce - 5.0 * radius, cn + 1.5 * radius],
+                                [ce + 5.0 * radius, cn + 1.5 * radius],
+                            ],
+                        ),
                         (bis[4].clone(), shifted(0.0)),
                     ],
                 },

@@ -116,7 +116,14 @@ fn disc(s: &mut Surface, (x, y): (f32, f32), r: f32, c: Rgb) {
 }
 
 /// Draws `text` centred on (`cx`, `cy`), turned by `angle` radians, over a white box.
-fn label(s: &mut Surface, shaper: &Shaper, text: &Line, (cx, cy): (f32, f32), angle: f32, ink: Rgb) {
+fn label(
+    s: &mut Surface,
+    shaper: &Shaper,
+    text: &Line,
+    (cx, cy): (f32, f32),
+    angle: f32,
+    ink: Rgb,
+) {
     let (sin, cos) = angle.sin_cos();
     s.push_transform(&Transform::from_row(cos, sin, -sin, cos, cx, cy));
     let pad = 1.5;
@@ -250,12 +257,10 @@ pub(crate) fn clip_segment(
             }
         }
     }
-    (t0 <= t1).then(|| {
-        (
-            (a.0 + dx * t0, a.1 + dy * t0),
-            (a.0 + dx * t1, a.1 + dy * t1),
-        )
-    })
+    (t0 <= t1).then_some((
+        (a.0 + dx * t0, a.1 + dy * t0),
+        (a.0 + dx * t1, a.1 + dy * t1),
+    ))
 }
 
 /// Ground to page: a round scale centred on a point.
@@ -290,7 +295,7 @@ impl View {
     }
 
     /// The page position of a ground point, far points clamped so paths stay finite.
-    pub(crate) fn to_page(&self, p: [f64; 2]) -> (f32, f32) {
+    pub(crate) fn project(&self, p: [f64; 2]) -> (f32, f32) {
         let x = f64::from(self.px) + (p[0] - self.cx) * self.k;
         let y = f64::from(self.py) - (p[1] - self.cy) * self.k;
         (x.clamp(-1.0e5, 1.0e5) as f32, y.clamp(-1.0e5, 1.0e5) as f32)
@@ -319,7 +324,8 @@ pub(crate) fn draw_map(
     area: Rect,
 ) -> View {
     let view = View::fit(sheet, area);
-    let page = |ring: &[[f64; 2]]| -> Vec<(f32, f32)> { ring.iter().map(|p| view.to_page(*p)).collect() };
+    let page =
+        |ring: &[[f64; 2]]| -> Vec<(f32, f32)> { ring.iter().map(|p| view.project(*p)).collect() };
     let clip = polygon_path(
         &[
             (area.x, area.y),
@@ -409,7 +415,14 @@ pub(crate) fn draw_map(
     s.pop();
 
     for (text, (cx, cy), width) in neighbour_labels {
-        let l = shaper.fit(&text, 8.0, 5.0, (width - 8.0).min(110.0), Weight::Regular, Base::Auto);
+        let l = shaper.fit(
+            &text,
+            8.0,
+            5.0,
+            (width - 8.0).min(110.0),
+            Weight::Regular,
+            Base::Auto,
+        );
         label(s, shaper, &l, (cx, cy), 0.0, GREY);
     }
     for (text, at, (a, b)) in street_labels {
@@ -450,7 +463,7 @@ fn draw_parcel_labels(s: &mut Surface, shaper: &Shaper, sheet: &Sheet, view: &Vi
     let pts: Vec<(f32, f32)> = sheet
         .corners
         .iter()
-        .map(|c| view.to_page([c.easting, c.northing]))
+        .map(|c| view.project([c.easting, c.northing]))
         .collect();
     let n = pts.len();
     let (centre, _) = centroid(&pts);
@@ -532,7 +545,15 @@ pub(crate) fn north_arrow(s: &mut Surface, shaper: &Shaper, lang: Lang, x: f32, 
 
 /// The scale bar of `view` starting at (`x`, `y`) (its top), at most `max_w` points long, with
 /// its length written under its end.
-pub(crate) fn scale_bar(s: &mut Surface, shaper: &Shaper, lang: Lang, view: &View, x: f32, y: f32, max_w: f32) {
+pub(crate) fn scale_bar(
+    s: &mut Surface,
+    shaper: &Shaper,
+    lang: Lang,
+    view: &View,
+    x: f32,
+    y: f32,
+    max_w: f32,
+) {
     let (metres, w) = layout::scale_bar(view.denominator, max_w);
     let h = 4.0;
     for i in 0..4 {
@@ -572,12 +593,9 @@ pub(crate) fn qr(s: &mut Surface, url: &str, r: Rect) -> Result<(), SketchError>
     for (i, c) in colors.iter().enumerate() {
         if *c == qrcode::Color::Dark {
             let (col, row) = ((i % n) as f32, (i / n) as f32);
-            if let Some(rect) = krilla::geom::Rect::from_xywh(
-                x0 + col * module,
-                y0 + row * module,
-                module,
-                module,
-            ) {
+            if let Some(rect) =
+                krilla::geom::Rect::from_xywh(x0 + col * module, y0 + row * module, module, module)
+            {
                 pb.push_rect(rect);
                 any = true;
             }

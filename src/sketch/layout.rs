@@ -110,9 +110,19 @@ pub(crate) fn parcel_ring(sheet: &Sheet) -> Vec<[f64; 2]> {
 
 /// The bounding box `[min x, min y, max x, max y]` of points; all zero for none.
 pub(crate) fn bbox(points: &[[f64; 2]]) -> [f64; 4] {
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
     for p in points {
-        b = [b[0].min(p[0]), b[1].min(p[1]), b[2].max(p[0]), b[3].max(p[1])];
+        b = [
+            b[0].min(p[0]),
+            b[1].min(p[1]),
+            b[2].max(p[0]),
+            b[3].max(p[1]),
+        ];
     }
     if b[0].is_finite() { b } else { [0.0; 4] }
 }
@@ -212,7 +222,7 @@ pub(crate) fn area(v: f64) -> String {
     let digits: Vec<char> = int.chars().collect();
     let mut out = String::new();
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && c.is_ascii_digit() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && c.is_ascii_digit() {
             out.push(',');
         }
         out.push(*c);
@@ -244,7 +254,10 @@ mod tests {
         for (w, h) in [(12.3, 40.0), (333.0, 2.0), (7000.0, 9000.0)] {
             let d = choose_scale(w, h, 300.0, 200.0);
             let k = pt_per_ground_m(d);
-            assert!(w * k <= 300.0 + 1e-6 && h * k <= 200.0 + 1e-6, "{w} {h} {d}");
+            assert!(
+                w * k <= 300.0 + 1e-6 && h * k <= 200.0 + 1e-6,
+                "{w} {h} {d}"
+            );
         }
     }
 

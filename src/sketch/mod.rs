@@ -162,7 +162,9 @@ pub enum SketchError {
         reason: String,
     },
     /// A font file is not a font the renderer can use.
-    #[error("font {path} is not a usable TrueType/OpenType font; reinstall the Debian package {package}")]
+    #[error(
+        "font {path} is not a usable TrueType/OpenType font; reinstall the Debian package {package}"
+    )]
     FontInvalid {
         /// The font file.
         path: PathBuf,
@@ -256,10 +258,14 @@ pub fn validate(sheet: &Sheet) -> Result<(), SketchError> {
     let bad = |m: String| Err(SketchError::InvalidSheet(m));
     let n = sheet.corners.len();
     if n < 3 {
-        return bad(format!("a parcel needs at least 3 corners, the sheet has {n}"));
+        return bad(format!(
+            "a parcel needs at least 3 corners, the sheet has {n}"
+        ));
     }
     if n > MAX_CORNERS {
-        return bad(format!("{n} corners, more than the {MAX_CORNERS} a sheet can print"));
+        return bad(format!(
+            "{n} corners, more than the {MAX_CORNERS} a sheet can print"
+        ));
     }
     if sheet.sides.len() != n {
         return bad(format!(
@@ -269,19 +275,28 @@ pub fn validate(sheet: &Sheet) -> Result<(), SketchError> {
     }
     for c in &sheet.corners {
         if !c.easting.is_finite() || !c.northing.is_finite() {
-            return bad(format!("corner {} has a coordinate that is not a number", c.label));
+            return bad(format!(
+                "corner {} has a coordinate that is not a number",
+                c.label
+            ));
         }
     }
     for s in &sheet.sides {
         if !s.length_m.is_finite() || s.length_m < 0.0 || !s.bearing_deg.is_finite() {
-            return bad(format!("side {}-{} has an invalid length or bearing", s.from, s.to));
+            return bad(format!(
+                "side {}-{} has an invalid length or bearing",
+                s.from, s.to
+            ));
         }
         if let Neighbour::Street {
             width_m: Some(w), ..
         } = &s.neighbour
             && !w.is_finite()
         {
-            return bad(format!("side {}-{} has a street width that is not a number", s.from, s.to));
+            return bad(format!(
+                "side {}-{} has a street width that is not a number",
+                s.from, s.to
+            ));
         }
     }
     if !sheet.area_m2.is_finite() || sheet.area_m2 < 0.0 {

@@ -76,9 +76,14 @@ impl Pen<'_> {
     /// Writes `text` in the physical rectangle `r`, centred vertically, fitted to its width.
     fn text(&self, s: &mut Surface, r: Rect, text: &str, st: Style, base: Base) {
         let pad = 3.0;
-        let line = self
-            .sh
-            .fit(text, st.size, st.size * 0.7, r.w - 2.0 * pad, st.weight, base);
+        let line = self.sh.fit(
+            text,
+            st.size,
+            st.size * 0.7,
+            r.w - 2.0 * pad,
+            st.weight,
+            base,
+        );
         let x = match (st.align, self.frame.rtl) {
             (Align::Center, _) => r.x + (r.w - line.width) / 2.0,
             (Align::Start, false) | (Align::End, true) => r.x + pad,
@@ -90,7 +95,15 @@ impl Pen<'_> {
     }
 
     /// A bordered cell with an optional background.
-    fn cell(&self, s: &mut Surface, r: Rect, text: &str, st: Style, base: Base, bg: Option<drawing::Rgb>) {
+    fn cell(
+        &self,
+        s: &mut Surface,
+        r: Rect,
+        text: &str,
+        st: Style,
+        base: Base,
+        bg: Option<drawing::Rgb>,
+    ) {
         if let Some(bg) = bg {
             drawing::fill_rect(s, r, bg);
         }
@@ -100,7 +113,11 @@ impl Pen<'_> {
 }
 
 /// Renders the validated `sheet` as a one-page PDF.
-pub(crate) fn render_page(sheet: &Sheet, lang: Lang, fonts: &Fonts) -> Result<Vec<u8>, SketchError> {
+pub(crate) fn render_page(
+    sheet: &Sheet,
+    lang: Lang,
+    fonts: &Fonts,
+) -> Result<Vec<u8>, SketchError> {
     let sh = Shaper::new(fonts)?;
     let pen = Pen {
         sh: &sh,
@@ -132,8 +149,18 @@ pub(crate) fn render_page(sheet: &Sheet, lang: Lang, fonts: &Fonts) -> Result<Ve
 }
 
 fn border(s: &mut Surface) {
-    drawing::stroke_rect(s, Rect::new(18.0, 18.0, PAGE_W - 36.0, PAGE_H - 36.0), INK, 1.6);
-    drawing::stroke_rect(s, Rect::new(21.5, 21.5, PAGE_W - 43.0, PAGE_H - 43.0), INK, 0.5);
+    drawing::stroke_rect(
+        s,
+        Rect::new(18.0, 18.0, PAGE_W - 36.0, PAGE_H - 36.0),
+        INK,
+        1.6,
+    );
+    drawing::stroke_rect(
+        s,
+        Rect::new(21.5, 21.5, PAGE_W - 43.0, PAGE_H - 43.0),
+        INK,
+        0.5,
+    );
 }
 
 fn header(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
@@ -141,7 +168,14 @@ fn header(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
     let block_w = 175.0;
     let line_h = h / 3.0;
     // Arabic always on the right, English on the left, whatever the page's language.
-    let right = |i: usize| Rect::new(PAGE_W - CONTENT_X - block_w, y + line_h * i as f32, block_w, line_h);
+    let right = |i: usize| {
+        Rect::new(
+            PAGE_W - CONTENT_X - block_w,
+            y + line_h * i as f32,
+            block_w,
+            line_h,
+        )
+    };
     let left = |i: usize| Rect::new(CONTENT_X, y + line_h * i as f32, block_w, line_h);
     let (ar_align, en_align) = if pen.frame.rtl {
         (Align::Start, Align::End)
@@ -150,11 +184,35 @@ fn header(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
     };
     let small = |a| Style::new(8.5, Weight::Regular, a).color(INK);
     let strong = |a| Style::new(10.5, Weight::Bold, a).color(INK);
-    pen.text(s, right(0), "المملكة العربية السعودية", small(ar_align), Base::Rtl);
-    pen.text(s, right(1), "وزارة البلديات والإسكان", small(ar_align), Base::Rtl);
+    pen.text(
+        s,
+        right(0),
+        "المملكة العربية السعودية",
+        small(ar_align),
+        Base::Rtl,
+    );
+    pen.text(
+        s,
+        right(1),
+        "وزارة البلديات والإسكان",
+        small(ar_align),
+        Base::Rtl,
+    );
     pen.text(s, right(2), &sheet.amanah.ar, strong(ar_align), Base::Rtl);
-    pen.text(s, left(0), "Kingdom of Saudi Arabia", small(en_align), Base::Ltr);
-    pen.text(s, left(1), "Ministry of Municipalities and Housing", small(en_align), Base::Ltr);
+    pen.text(
+        s,
+        left(0),
+        "Kingdom of Saudi Arabia",
+        small(en_align),
+        Base::Ltr,
+    );
+    pen.text(
+        s,
+        left(1),
+        "Ministry of Municipalities and Housing",
+        small(en_align),
+        Base::Ltr,
+    );
     pen.text(s, left(2), &sheet.amanah.en, strong(en_align), Base::Ltr);
 
     let mid = Rect::new(CONTENT_X + block_w, y, CONTENT_W - 2.0 * block_w, h);
@@ -163,12 +221,36 @@ fn header(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
         Lang::En => ("Survey sketch", "كروكي مساحي"),
     };
     let row = |i: f32, hh: f32| Rect::new(mid.x, y + i, mid.w, hh);
-    pen.text(s, row(0.0, 26.0), title, Style::new(18.0, Weight::Bold, Align::Center).color(ACCENT), pen.base());
-    pen.text(s, row(26.0, 16.0), subtitle, Style::new(10.0, Weight::Regular, Align::Center).color(GREY), Base::Auto);
+    pen.text(
+        s,
+        row(0.0, 26.0),
+        title,
+        Style::new(18.0, Weight::Bold, Align::Center).color(ACCENT),
+        pen.base(),
+    );
+    pen.text(
+        s,
+        row(26.0, 16.0),
+        subtitle,
+        Style::new(10.0, Weight::Regular, Align::Center).color(GREY),
+        Base::Auto,
+    );
     let serial = format!("{} {}", pen.t("الرقم:", "No."), ltr(&sheet.serial));
-    pen.text(s, row(44.0, 20.0), &serial, Style::new(9.0, Weight::Bold, Align::Center), pen.base());
+    pen.text(
+        s,
+        row(44.0, 20.0),
+        &serial,
+        Style::new(9.0, Weight::Bold, Align::Center),
+        pen.base(),
+    );
     let rule_y = y + h + 3.0;
-    drawing::line(s, (CONTENT_X, rule_y), (PAGE_W - CONTENT_X, rule_y), ACCENT, 1.4);
+    drawing::line(
+        s,
+        (CONTENT_X, rule_y),
+        (PAGE_W - CONTENT_X, rule_y),
+        ACCENT,
+        1.4,
+    );
 }
 
 fn date(d: chrono::NaiveDate) -> String {
@@ -180,7 +262,11 @@ fn particulars(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
     let rows = 6.0;
     let rh = h / rows;
     let dash = "—".to_string();
-    let opt = |o: &Option<String>| o.clone().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| dash.clone());
+    let opt = |o: &Option<String>| {
+        o.clone()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| dash.clone())
+    };
     let land_use = sheet
         .land_use
         .as_ref()
@@ -193,7 +279,10 @@ fn particulars(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
     };
     let pairs: [[(&str, String); 2]; 4] = [
         [
-            (pen.t("الحي", "District"), sheet.district.get(pen.lang).to_string()),
+            (
+                pen.t("الحي", "District"),
+                sheet.district.get(pen.lang).to_string(),
+            ),
             (pen.t("رقم المخطط", "Plan no."), opt(&sheet.plan_no)),
         ],
         [
@@ -206,7 +295,10 @@ fn particulars(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
         ],
         [
             (pen.t("رقم الصك", "Deed no."), opt(&sheet.deed_no)),
-            (pen.t("تاريخ الصك", "Deed date"), sheet.deed_date.map(date).unwrap_or(dash.clone())),
+            (
+                pen.t("تاريخ الصك", "Deed date"),
+                sheet.deed_date.map(date).unwrap_or(dash.clone()),
+            ),
         ],
     ];
     let label_w = 82.0;
@@ -218,13 +310,20 @@ fn particulars(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
         let cols = pen.frame.columns(r, &[label_w, value_w, label_w, value_w]);
         for (j, (label, value)) in row.iter().enumerate() {
             pen.cell(s, cols[2 * j], label, lst, pen.base(), Some(LIGHT));
-            let vs = if j == 1 && i == 1 { vst.weight_bold() } else { vst };
+            let vs = if j == 1 && i == 1 {
+                vst.weight_bold()
+            } else {
+                vst
+            };
             pen.cell(s, cols[2 * j + 1], value, vs, Base::Auto, None);
         }
     }
     let spans = [
         (pen.t("المساحة كتابةً", "Area in words"), words),
-        (pen.t("نظام الإحداثيات", "Coordinates"), sheet.crs_label.clone()),
+        (
+            pen.t("نظام الإحداثيات", "Coordinates"),
+            sheet.crs_label.clone(),
+        ),
     ];
     for (k, (label, value)) in spans.iter().enumerate() {
         let r = Rect::new(CONTENT_X, y + rh * (4 + k) as f32, CONTENT_W, rh);
@@ -252,34 +351,67 @@ fn map_box(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
     drawing::line(s, (outer.x, strip_y), (outer.right(), strip_y), INK, 0.6);
 
     // North arrow in the top end corner.
-    let na = pen.frame.place(Rect::new(CONTENT_X + CONTENT_W - 42.0, y + 4.0, 36.0, 44.0));
+    let na = pen
+        .frame
+        .place(Rect::new(CONTENT_X + CONTENT_W - 42.0, y + 4.0, 36.0, 44.0));
     drawing::fill_rect(s, na, WHITE);
     drawing::stroke_rect(s, na, GREY, 0.4);
     drawing::north_arrow(s, pen.sh, pen.lang, na.x + 2.0, na.y, 32.0);
 
     // Scale: numeric, then the bar, from the start side.
-    let scale = format!("{} {}", pen.t("مقياس الرسم", "Scale"), ltr(&format!("1:{}", view.denominator)));
+    let scale = format!(
+        "{} {}",
+        pen.t("مقياس الرسم", "Scale"),
+        ltr(&format!("1:{}", view.denominator))
+    );
     let st = Style::new(8.5, Weight::Bold, Align::Start);
-    let sr = pen.frame.place(Rect::new(CONTENT_X + 2.0, strip_y, 120.0, strip_h));
+    let sr = pen
+        .frame
+        .place(Rect::new(CONTENT_X + 2.0, strip_y, 120.0, strip_h));
     pen.text(s, sr, &scale, st, pen.base());
-    let bar = pen.frame.place(Rect::new(CONTENT_X + 128.0, strip_y, 110.0, strip_h));
-    drawing::scale_bar(s, pen.sh, pen.lang, &view, bar.x + 6.0, strip_y + 6.0, bar.w - 16.0);
+    let bar = pen
+        .frame
+        .place(Rect::new(CONTENT_X + 128.0, strip_y, 110.0, strip_h));
+    drawing::scale_bar(
+        s,
+        pen.sh,
+        pen.lang,
+        &view,
+        bar.x + 6.0,
+        strip_y + 6.0,
+        bar.w - 16.0,
+    );
 
     // Legend, at the end side.
     let items = [
         (pen.t("القطعة", "The parcel"), drawing::PARCEL_FILL, BLACK),
-        (pen.t("قطعة مجاورة", "Neighbouring parcel"), drawing::NEIGHBOUR_FILL, GREY),
+        (
+            pen.t("قطعة مجاورة", "Neighbouring parcel"),
+            drawing::NEIGHBOUR_FILL,
+            GREY,
+        ),
         (pen.t("شارع", "Street"), drawing::STREET_FILL, GREY),
     ];
     let item_w = 92.0;
     let start = CONTENT_X + CONTENT_W - item_w * items.len() as f32 - 4.0;
     for (i, (name, fill, edge)) in items.iter().enumerate() {
-        let r = Rect::new(start + item_w * i as f32, strip_y + 5.0, item_w, strip_h - 10.0);
+        let r = Rect::new(
+            start + item_w * i as f32,
+            strip_y + 5.0,
+            item_w,
+            strip_h - 10.0,
+        );
         let cols = pen.frame.columns(r, &[20.0, 0.0]);
         let sw = Rect::new(cols[0].x + 3.0, cols[0].y + 2.0, 14.0, cols[0].h - 4.0);
         drawing::fill_rect(s, sw, *fill);
         drawing::stroke_rect(s, sw, *edge, 0.8);
-        pen.text(s, cols[1], name, Style::new(7.5, Weight::Regular, Align::Start), pen.base());
+        pen.text(
+            s,
+            cols[1],
+            name,
+            Style::new(7.5, Weight::Regular, Align::Start),
+            pen.base(),
+        );
     }
 }
 
@@ -291,23 +423,44 @@ fn table_geometry(n: usize) -> (f32, f32, f32, usize, bool) {
     (title_h, head_h, rh, shown, more)
 }
 
-/// Draws a table: title, header, rows (with an overflow row when they do not all fit).
-fn table(
-    s: &mut Surface,
-    pen: &Pen,
-    r: Rect,
-    title: &str,
-    widths: &[f32],
-    head: &[&str],
-    rows: &[Vec<(String, Base)>],
-    footer_row: Option<Vec<(String, Base)>>,
-) {
+/// A cell's text and its paragraph direction.
+type Cell = (String, Base);
+
+/// What a table shows.
+struct Table<'t> {
+    title: &'t str,
+    /// Column widths in logical order; the last takes what is left.
+    widths: &'t [f32],
+    head: &'t [&'t str],
+    rows: Vec<Vec<Cell>>,
+    /// A closing row (totals), if any.
+    footer_row: Option<Vec<Cell>>,
+}
+
+/// Draws a table in the logical rectangle `r`: title, header, rows (with an overflow row when
+/// they do not all fit), closing row.
+fn table(s: &mut Surface, pen: &Pen, r: Rect, t: Table) {
+    let Table {
+        title,
+        widths,
+        head,
+        rows,
+        footer_row,
+    } = t;
     let (title_h, head_h, rh, shown, more) = table_geometry(rows.len());
     let title_r = pen.frame.place(Rect::new(r.x, r.y, r.w, title_h));
     drawing::fill_rect(s, title_r, ACCENT);
-    pen.text(s, title_r, title, Style::new(9.0, Weight::Bold, Align::Center).color(WHITE), pen.base());
+    pen.text(
+        s,
+        title_r,
+        title,
+        Style::new(9.0, Weight::Bold, Align::Center).color(WHITE),
+        pen.base(),
+    );
     let hst = Style::new(7.5, Weight::Bold, Align::Center).color(INK);
-    let cols = pen.frame.columns(Rect::new(r.x, r.y + title_h, r.w, head_h), widths);
+    let cols = pen
+        .frame
+        .columns(Rect::new(r.x, r.y + title_h, r.w, head_h), widths);
     for (c, h) in cols.iter().zip(head) {
         pen.cell(s, *c, h, hst, pen.base(), Some(LIGHT));
     }
@@ -342,7 +495,7 @@ const TABLE_GAP: f32 = 10.0;
 
 fn corner_table(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
     let r = Rect::new(CONTENT_X, TABLES.0, CORNER_W, TABLES.1);
-    let rows: Vec<Vec<(String, Base)>> = sheet
+    let rows: Vec<Vec<Cell>> = sheet
         .corners
         .iter()
         .map(|c| {
@@ -353,20 +506,19 @@ fn corner_table(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
             ]
         })
         .collect();
-    table(
-        s,
-        pen,
-        r,
-        pen.t("إحداثيات الأركان", "Corner coordinates"),
-        &[40.0, 80.0, 0.0],
-        &[
-            pen.t("النقطة", "Point"),
-            pen.t("الشرقيات E (م)", "Easting E (m)"),
-            pen.t("الشماليات N (م)", "Northing N (m)"),
-        ],
-        &rows,
-        None,
-    );
+    let head = [
+        pen.t("النقطة", "Point"),
+        pen.t("الشرقيات E (م)", "Easting E (m)"),
+        pen.t("الشماليات N (م)", "Northing N (m)"),
+    ];
+    let t = Table {
+        title: pen.t("إحداثيات الأركان", "Corner coordinates"),
+        widths: &[40.0, 80.0, 0.0],
+        head: &head,
+        rows,
+        footer_row: None,
+    };
+    table(s, pen, r, t);
 }
 
 /// The neighbour beyond a side, as printed.
@@ -388,7 +540,7 @@ fn neighbour_text(pen: &Pen, n: &Neighbour) -> String {
 fn side_table(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
     let x = CONTENT_X + CORNER_W + TABLE_GAP;
     let r = Rect::new(x, TABLES.0, CONTENT_W - CORNER_W - TABLE_GAP, TABLES.1);
-    let rows: Vec<Vec<(String, Base)>> = sheet
+    let rows: Vec<Vec<Cell>> = sheet
         .sides
         .iter()
         .map(|side| {
@@ -401,26 +553,25 @@ fn side_table(s: &mut Surface, pen: &Pen, sheet: &Sheet) {
         })
         .collect();
     let perimeter: f64 = sheet.sides.iter().map(|s| s.length_m).sum();
-    table(
-        s,
-        pen,
-        r,
-        pen.t("الأضلاع والمجاورات", "Sides and neighbours"),
-        &[42.0, 58.0, 66.0, 0.0],
-        &[
-            pen.t("الضلع", "Side"),
-            pen.t("الطول (م)", "Length (m)"),
-            pen.t("الاتجاه", "Bearing"),
-            pen.t("المجاور", "Neighbour"),
-        ],
-        &rows,
-        Some(vec![
+    let head = [
+        pen.t("الضلع", "Side"),
+        pen.t("الطول (م)", "Length (m)"),
+        pen.t("الاتجاه", "Bearing"),
+        pen.t("المجاور", "Neighbour"),
+    ];
+    let t = Table {
+        title: pen.t("الأضلاع والمجاورات", "Sides and neighbours"),
+        widths: &[42.0, 58.0, 66.0, 0.0],
+        head: &head,
+        rows,
+        footer_row: Some(vec![
             (pen.t("المحيط", "Perimeter").to_string(), pen.base()),
             (layout::metres(perimeter), Base::Ltr),
             (String::new(), Base::Auto),
             (String::new(), Base::Auto),
         ]),
-    );
+    };
+    table(s, pen, r, t);
 }
 
 fn footer(s: &mut Surface, pen: &Pen, sheet: &Sheet) -> Result<(), SketchError> {
@@ -428,7 +579,14 @@ fn footer(s: &mut Surface, pen: &Pen, sheet: &Sheet) -> Result<(), SketchError> 
     // Approval: signatures and stamp, at the start side.
     let sig = Rect::new(CONTENT_X, y, 262.0, h);
     let title = pen.frame.place(Rect::new(sig.x, y, sig.w, 15.0));
-    pen.cell(s, title, pen.t("الاعتماد", "Approval"), Style::new(8.5, Weight::Bold, Align::Center).color(INK), pen.base(), Some(LIGHT));
+    pen.cell(
+        s,
+        title,
+        pen.t("الاعتماد", "Approval"),
+        Style::new(8.5, Weight::Bold, Align::Center).color(INK),
+        pen.base(),
+        Some(LIGHT),
+    );
     let body = Rect::new(sig.x, y + 15.0, sig.w, h - 15.0);
     let cols = pen.frame.columns(body, &[87.0, 87.0, 0.0]);
     let names = [
@@ -439,26 +597,71 @@ fn footer(s: &mut Surface, pen: &Pen, sheet: &Sheet) -> Result<(), SketchError> 
     for (i, (c, name)) in cols.iter().zip(names).enumerate() {
         drawing::stroke_rect(s, *c, GREY, 0.5);
         let top = Rect::new(c.x, c.y, c.w, 14.0);
-        pen.text(s, top, name, Style::new(7.5, Weight::Bold, Align::Center).color(INK), pen.base());
+        pen.text(
+            s,
+            top,
+            name,
+            Style::new(7.5, Weight::Bold, Align::Center).color(INK),
+            pen.base(),
+        );
         if i < 2 {
             let sign_y = c.bottom() - 14.0;
             drawing::line(s, (c.x + 8.0, sign_y), (c.right() - 8.0, sign_y), GREY, 0.4);
             let lr = Rect::new(c.x, sign_y, c.w, 12.0);
-            pen.text(s, lr, pen.t("التوقيع", "Signature"), Style::new(6.5, Weight::Regular, Align::Center).color(GREY), pen.base());
+            pen.text(
+                s,
+                lr,
+                pen.t("التوقيع", "Signature"),
+                Style::new(6.5, Weight::Regular, Align::Center).color(GREY),
+                pen.base(),
+            );
         }
     }
 
     // Issue date, serial and notes in the middle.
     let mid = Rect::new(CONTENT_X + 270.0, y, 140.0, h);
     let lines = [
-        (format!("{} {}", pen.t("تاريخ الإصدار:", "Issued on:"), ltr(&date(sheet.issued_on))), Weight::Bold),
-        (format!("{} {}", pen.t("الرقم التسلسلي:", "Serial:"), ltr(&sheet.serial)), Weight::Bold),
-        (pen.t("هذا الكروكي لا يعد صكاً للملكية.", "This sketch is not a title deed.").to_string(), Weight::Regular),
-        (pen.t("للتحقق من صحته امسح الرمز.", "Scan the code to verify it.").to_string(), Weight::Regular),
+        (
+            format!(
+                "{} {}",
+                pen.t("تاريخ الإصدار:", "Issued on:"),
+                ltr(&date(sheet.issued_on))
+            ),
+            Weight::Bold,
+        ),
+        (
+            format!(
+                "{} {}",
+                pen.t("الرقم التسلسلي:", "Serial:"),
+                ltr(&sheet.serial)
+            ),
+            Weight::Bold,
+        ),
+        (
+            pen.t(
+                "هذا الكروكي لا يعد صكاً للملكية.",
+                "This sketch is not a title deed.",
+            )
+            .to_string(),
+            Weight::Regular,
+        ),
+        (
+            pen.t("للتحقق من صحته امسح الرمز.", "Scan the code to verify it.")
+                .to_string(),
+            Weight::Regular,
+        ),
     ];
     for (i, (text, weight)) in lines.iter().enumerate() {
-        let r = pen.frame.place(Rect::new(mid.x, y + 8.0 + 16.0 * i as f32, mid.w, 16.0));
-        pen.text(s, r, text, Style::new(7.5, *weight, Align::Start), pen.base());
+        let r = pen
+            .frame
+            .place(Rect::new(mid.x, y + 8.0 + 16.0 * i as f32, mid.w, 16.0));
+        pen.text(
+            s,
+            r,
+            text,
+            Style::new(7.5, *weight, Align::Start),
+            pen.base(),
+        );
     }
 
     // The QR code and the address, at the end side.

@@ -238,11 +238,10 @@ impl<'a> Shaper<'a> {
         let text = sanitize(text);
         let mut pieces = Vec::new();
         for (run, rtl) in visual_runs(&text, base) {
-            let mut run_pieces: Vec<Piece> =
-                font_pieces(&text, run, rtl, |f, c| self.covers(f, c))
-                    .into_iter()
-                    .map(|(r, family)| self.shape(&text[r], family, weight, rtl))
-                    .collect();
+            let mut run_pieces: Vec<Piece> = font_pieces(&text, run, rtl, |f, c| self.covers(f, c))
+                .into_iter()
+                .map(|(r, family)| self.shape(&text[r], family, weight, rtl))
+                .collect();
             if rtl {
                 run_pieces.reverse();
             }
@@ -368,7 +367,13 @@ impl<'a> Shaper<'a> {
 
     /// Breaks `text` (an address: no spaces needed) anywhere into at most `max_lines` left-to-right
     /// lines of at most `max_width`, the last one cut short with an ellipsis when needed.
-    pub(crate) fn wrap_chars(&self, text: &str, size: f32, max_width: f32, max_lines: usize) -> Vec<Line> {
+    pub(crate) fn wrap_chars(
+        &self,
+        text: &str,
+        size: f32,
+        max_width: f32,
+        max_lines: usize,
+    ) -> Vec<Line> {
         let text = sanitize(text);
         let mut lines = Vec::new();
         let mut rest = text.as_str();
@@ -378,7 +383,11 @@ impl<'a> Shaper<'a> {
             let (mut lo, mut hi) = (0usize, ends.len() - 1);
             while lo < hi {
                 let mid = (lo + hi).div_ceil(2);
-                if self.line(&rest[..ends[mid]], size, Weight::Regular, Base::Ltr).width <= max_width {
+                if self
+                    .line(&rest[..ends[mid]], size, Weight::Regular, Base::Ltr)
+                    .width
+                    <= max_width
+                {
                     lo = mid;
                 } else {
                     hi = mid - 1;
@@ -490,6 +499,49 @@ mod tests {
                 ("الشاطئ", Family::Arabic)
             ]
         );
+    }
+
+    fn fonts() -> crate::sketch::Fonts {
+        crate::sketch::Fonts::load(&crate::sketch::Fonts::default_dir())
+            .expect("fonts-noto-core installed")
+    }
+
+    #[test]
+    fn arabic_is_joined_and_pieces_are_in_visual_order() {
+        let fonts = fonts();
+        let sh = Shaper::new(&fonts).unwrap();
+        // ح alone is its isolated form; in حي it takes its initial form: another glyph.
+        let alone = sh.shape("ح", Family::Arabic, Weight::Regular, true);
+        let joined = sh.shape("حي", Family::Arabic, Weight::Regular, true);
+        let last = |p: &Piece| p.glyphs.last().map(|g| g.glyph_id);
+        // Right to left: the first letter is the last glyph.
+        assert_ne!(last(&alone), last(&joined));
+        let line = sh.line("الرقم: SK-1", 10.0, Weight::Regular, Base::Rtl);
+        assert_eq!(line.pieces_text(), vec!["SK-1", "الرقم: "]);
+        let line = sh.line("Parcel قطعة 12", 10.0, Weight::Regular, Base::Auto);
+        // The Arabic run "قطعة 12" reads right to left: the number comes out on its left.
+        assert_eq!(line.pieces_text(), vec!["Parcel ", "12", "قطعة "]);
+        assert!(line.width > 0.0);
+    }
+
+    #[test]
+    fn fitting_shrinks_then_cuts() {
+        let fonts = fonts();
+        let sh = Shaper::new(&fonts).unwrap();
+        let text = "شارع الملك عبدالعزيز ".repeat(20);
+        let line = sh.fit(&text, 10.0, 6.0, 120.0, Weight::Regular, Base::Auto);
+        assert!(line.width <= 120.0 && line.size == 6.0);
+        assert!(line.pieces_text().concat().contains('…'));
+        let short = sh.fit("125", 10.0, 6.0, 120.0, Weight::Bold, Base::Auto);
+        assert_eq!(short.size, 10.0);
+        assert!(
+            sh.fit("125", 10.0, 6.0, 0.0, Weight::Bold, Base::Auto)
+                .width
+                == 0.0
+        );
+        let url = sh.wrap_chars(&"https://x.sa/verify/".repeat(10), 5.0, 100.0, 3);
+        assert_eq!(url.len(), 3);
+        assert!(url.iter().all(|l| l.width <= 100.0));
     }
 
     #[test]

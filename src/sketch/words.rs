@@ -72,10 +72,29 @@ const SCALES: [Noun; 3] = [
 ];
 
 const AR_ONES: [&str; 11] = [
-    "", "واحد", "اثنان", "ثلاثة", "أربعة", "خمسة", "ستة", "سبعة", "ثمانية", "تسعة", "عشرة",
+    "",
+    "واحد",
+    "اثنان",
+    "ثلاثة",
+    "أربعة",
+    "خمسة",
+    "ستة",
+    "سبعة",
+    "ثمانية",
+    "تسعة",
+    "عشرة",
 ];
 const AR_TENS: [&str; 10] = [
-    "", "عشرة", "عشرون", "ثلاثون", "أربعون", "خمسون", "ستون", "سبعون", "ثمانون", "تسعون",
+    "",
+    "عشرة",
+    "عشرون",
+    "ثلاثون",
+    "أربعون",
+    "خمسون",
+    "ستون",
+    "سبعون",
+    "ثمانون",
+    "تسعون",
 ];
 const AR_HUNDREDS: [&str; 10] = [
     "",
@@ -254,8 +273,12 @@ const EN_TENS: [&str; 10] = [
 fn english_below_100(n: u64) -> String {
     match n {
         0..=19 => EN_ONES[n as usize].to_string(),
-        _ if n % 10 == 0 => EN_TENS[(n / 10) as usize].to_string(),
-        _ => format!("{}-{}", EN_TENS[(n / 10) as usize], EN_ONES[(n % 10) as usize]),
+        _ if n.is_multiple_of(10) => EN_TENS[(n / 10) as usize].to_string(),
+        _ => format!(
+            "{}-{}",
+            EN_TENS[(n / 10) as usize],
+            EN_ONES[(n % 10) as usize]
+        ),
     }
 }
 
@@ -402,10 +425,7 @@ mod tests {
             (7.02, "سبعة أمتار مربعة وسنتيمتران"),
             (4.07, "أربعة أمتار مربعة وسبعة سنتيمترات"),
             (0.0, "صفر متر مربع"),
-            (
-                1_000_450.0,
-                "مليون وأربعمائة وخمسون متراً مربعاً",
-            ),
+            (1_000_450.0, "مليون وأربعمائة وخمسون متراً مربعاً"),
         ];
         for (a, want) in cases {
             assert_eq!(area_ar(a), want, "{a}");
@@ -419,7 +439,10 @@ mod tests {
             "two thousand five hundred and twenty-six square metres and fifty hundredths"
         );
         assert_eq!(area_en(1.0), "one square metre");
-        assert_eq!(area_en(1005.01), "one thousand and five square metres and one hundredth");
+        assert_eq!(
+            area_en(1005.01),
+            "one thousand and five square metres and one hundredth"
+        );
         assert_eq!(
             area_en(1_200_000.0),
             "one million two hundred thousand square metres"
