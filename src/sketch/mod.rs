@@ -310,7 +310,8 @@ pub fn validate(sheet: &Sheet) -> Result<(), SketchError> {
     {
         return bad("the drawing has a coordinate that is not a number".to_string());
     }
-    let ring = layout::parcel_ring(sheet);
+    let mut ring = layout::parcel_ring(sheet);
+    ring.extend(sheet.corners.iter().map(|c| [c.easting, c.northing]));
     let (w, h) = layout::extent(&ring);
     if !(w > 0.0 || h > 0.0) || w.max(h) > 1.0e6 {
         return bad("the parcel has no extent or spans more than 1000 km".to_string());

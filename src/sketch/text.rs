@@ -344,18 +344,26 @@ impl<'a> Shaper<'a> {
         } else {
             Base::Ltr
         };
-        let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        let (mut lo, mut hi) = (0usize, ends.len());
+        // Character boundaries, the end included: never empty.
+        let cuts: Vec<usize> = text
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([text.len()])
+            .collect();
+        // Characters are roughly even in width: no cut much beyond the proportional one fits,
+        // so the search shapes only short candidates.
+        let estimate = (cuts.len() as f32 * max_width / line.width.max(1e-3) * 1.5) as usize + 4;
+        let (mut lo, mut hi) = (0usize, (cuts.len() - 1).min(estimate));
         while lo < hi {
             let mid = (lo + hi).div_ceil(2);
-            let candidate = format!("{}…", text[..ends[mid.min(ends.len() - 1)]].trim_end());
+            let candidate = format!("{}…", text[..cuts[mid]].trim_end());
             if self.line(&candidate, min_size, weight, base).width <= max_width {
                 lo = mid;
             } else {
                 hi = mid - 1;
             }
         }
-        let cut = ends.get(lo).copied().unwrap_or(0);
+        let cut = cuts[lo];
         let candidate = format!("{}…", text[..cut].trim_end());
         let line = self.line(&candidate, min_size, weight, base);
         if line.width <= max_width {
