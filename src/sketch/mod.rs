@@ -332,3 +332,36 @@ pub fn render(sheet: &Sheet, lang: Lang, fonts: &Fonts) -> Result<Vec<u8>, Sketc
     validate(sheet)?;
     page::render_page(sheet, lang, fonts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fonts_can_be_shared_by_a_server() {
+        fn shared<T: Send + Sync + 'static>() {}
+        shared::<Fonts>();
+    }
+
+    #[test]
+    fn bilingual_falls_back_to_the_other_language() {
+        let b = Bilingual {
+            ar: "حي الشاطئ".into(),
+            en: " ".into(),
+        };
+        assert_eq!(b.get(Lang::En), "حي الشاطئ");
+        assert_eq!(b.get(Lang::Ar), "حي الشاطئ");
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_package() {
+        let e = Fonts::load(Path::new("/nonexistent"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("/nonexistent/NotoNaskhArabic-Regular.ttf"),
+            "{e}"
+        );
+        assert!(e.contains("fonts-noto-core"), "{e}");
+    }
+}
