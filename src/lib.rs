@@ -13,5 +13,6 @@ pub mod import;
 pub mod index;
 pub mod ogc;
 pub mod search;
+pub mod sketch;
 pub mod store;
 pub mod tiles;
