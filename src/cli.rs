@@ -384,7 +384,8 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<()>
         .await?
         .with_tile_cache(TileCache::with_megabytes(settings.tile_cache_mb))
         .with_policy(settings.rules.clone(), settings.auth.clone())
-        .with_documents(settings.documents.clone());
+        .with_documents(settings.documents.clone())
+        .with_sketch(settings.sketch.clone());
     let app = Application::bind(listen, state)
         .await
         .with_context(|| format!("listen on {listen}"))?;

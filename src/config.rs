@@ -62,6 +62,9 @@ pub struct FileConfig {
     /// Documents attached to land requests (`[documents]`: `max_bytes`, the largest upload).
     #[serde(default)]
     pub documents: DocumentsConfig,
+    /// What survey sketches print (`[sketch]`: `amanah_ar`, `amanah_en`, `public_url`).
+    #[serde(default)]
+    pub sketch: crate::app::sketch::SketchSettings,
 }
 
 /// What went wrong reading the configuration.
@@ -118,6 +121,7 @@ pub struct Settings {
     pub rules: SplitRules,
     pub auth: AuthConfig,
     pub documents: DocumentsConfig,
+    pub sketch: crate::app::sketch::SketchSettings,
 }
 
 impl Settings {
@@ -146,6 +150,7 @@ impl Settings {
             rules: file.rules,
             auth: file.auth,
             documents: file.documents,
+            sketch: file.sketch,
         })
     }
 

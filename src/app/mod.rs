@@ -23,6 +23,7 @@ pub mod documents;
 pub mod failpoint;
 pub mod history;
 pub mod publish;
+pub mod sketch;
 pub mod verify;
 pub mod workflow;
 
@@ -42,6 +43,8 @@ pub struct App {
     pub history: Arc<history::History>,
     /// Documents attached to requests (`[documents]`: the upload limit).
     pub documents: documents::DocumentsConfig,
+    /// What survey sketches print (`[sketch]`: the Amanah's names, the public address).
+    pub sketch: sketch::SketchSettings,
 }
 
 impl App {
@@ -63,6 +66,7 @@ impl App {
             categories,
             rules,
             documents: documents::DocumentsConfig::default(),
+            sketch: sketch::SketchSettings::default(),
         }
     }
 }

@@ -38,6 +38,23 @@ impl AppState {
         self.rebuilt(rules, auth, documents)
     }
 
+    /// The same state printing `sketch` on survey sketches.
+    pub fn with_sketch(mut self, sketch: crate::app::sketch::SketchSettings) -> AppState {
+        let mut app = App::new(
+            self.store.clone(),
+            self.index.clone(),
+            self.tiles.clone(),
+            self.categories.clone(),
+            self.app.rules.clone(),
+            self.app.auth.config().clone(),
+            self.app.history.clone(),
+        );
+        app.documents = self.app.documents.clone();
+        app.sketch = sketch;
+        self.app = Arc::new(app);
+        self
+    }
+
     fn rebuilt(mut self, rules: SplitRules, auth: AuthConfig, docs: DocumentsConfig) -> AppState {
         let mut app = App::new(
             self.store.clone(),
@@ -49,6 +66,7 @@ impl AppState {
             self.app.history.clone(),
         );
         app.documents = docs;
+        app.sketch = self.app.sketch.clone();
         self.app = Arc::new(app);
         self
     }

@@ -259,6 +259,79 @@ async fn withdraw(
     Ok(Json(detail(&state, &signed.actor, &r).await?))
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SketchQuery {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// `GET /api/requests/{id}/sketch.pdf?lang=ar|en`: the issued survey sketch as an A4 PDF, for
+/// whoever may see the request.
+async fn sketch_pdf(
+    State(state): State<AppState>,
+    signed: Signed,
+    Path(id): Path<String>,
+    Query(q): Query<SketchQuery>,
+    headers: axum::http::HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
+    use crate::app::sketch::{SketchProblem, fonts, sheet};
+    use crate::sketch::{Lang, render};
+    let lang = match q.lang.as_deref().unwrap_or("ar") {
+        "ar" => Lang::Ar,
+        "en" => Lang::En,
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "lang {other:?}: use ar or en"
+            )));
+        }
+    };
+    let r = workflow::visible(&state.app, &signed.actor, parse_id(&id)?).await?;
+    let base = match state.app.sketch.public_url.trim() {
+        "" => {
+            let host = headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .filter(|h| h.len() <= 255 && !h.contains(['/', ' ', '\\']))
+                .unwrap_or("localhost");
+            let https = headers
+                .get("x-forwarded-proto")
+                .is_some_and(|p| p.as_bytes() == b"https");
+            format!("{}://{host}", if https { "https" } else { "http" })
+        }
+        url => url.to_string(),
+    };
+    let problem = |p: SketchProblem| match p {
+        SketchProblem::NotIssued(m) | SketchProblem::Invalid(m) => ApiError::Conflict(m),
+        SketchProblem::Unavailable(m) => ApiError::Unavailable(m),
+        SketchProblem::Store(e) => ApiError::from(e),
+    };
+    let sheet = sheet(&state.app, &r, &base).await.map_err(problem)?;
+    let fonts = fonts().map_err(problem)?;
+    let pdf = tokio::task::spawn_blocking(move || render(&sheet, lang, &fonts))
+        .await
+        .map_err(|e| ApiError::Internal(format!("rendering the sketch stopped: {e}")))?
+        .map_err(|e| ApiError::Conflict(format!("the sketch cannot be drawn: {e}")))?;
+    let serial = r
+        .issued
+        .as_ref()
+        .map(|i| i.serial.clone())
+        .unwrap_or_default();
+    let name = format!(
+        "{serial}-{}.pdf",
+        if lang == Lang::Ar { "ar" } else { "en" }
+    );
+    axum::response::Response::builder()
+        .header(axum::http::header::CONTENT_TYPE, "application/pdf")
+        .header(
+            axum::http::header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"{name}\""),
+        )
+        .header(axum::http::header::CACHE_CONTROL, "private, no-store")
+        .body(axum::body::Body::from(pdf))
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
 /// `GET /verify/{code}`: public. The issued facts of a valid code (no owner), 404 otherwise.
 async fn verify(
     State(state): State<AppState>,
@@ -283,6 +356,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/api/requests/{id}/take", post(take))
         .route("/api/requests/{id}/decision", post(decide))
         .route("/api/requests/{id}/withdraw", post(withdraw))
+        .route("/api/requests/{id}/sketch.pdf", get(sketch_pdf))
         .route("/verify/{code}", get(verify))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -363,7 +363,8 @@ pub(crate) fn draw_map(
             s.set_fill(None);
             s.set_stroke(Some(Stroke {
                 paint: paint(STREET_FILL),
-                width: (width_m as f32 * view.k()).clamp(4.0, 80.0),
+                // As wide as the street at the drawing's scale (the map clips it), never thinner than a line.
+                width: (width_m as f32 * view.k()).clamp(4.0, 5_000.0),
                 line_cap: LineCap::Butt,
                 ..Stroke::default()
             }));
