@@ -104,7 +104,17 @@ pub enum ProposalError {
 /// Cost: O(v) in the number of points plus O(v log v) validation per feature; the sizes are
 /// checked first, so a huge or deeply nested input is refused before it is worked on.
 pub fn parse_proposal(v: &Value, crs: &Crs) -> Result<Vec<ProposedParcel>, ProposalError> {
-    let features = features(v)?;
+    let features = features_up_to(v, MAX_FEATURES)?;
+    check_sizes(features)?;
+    features
+        .iter()
+        .enumerate()
+        .map(|(index, f)| parcel(index, f, crs))
+        .collect()
+}
+
+/// Checks that every item is a Feature and the sizes of their geometries, before any work.
+pub(crate) fn check_sizes(features: &[Value]) -> Result<(), ProposalError> {
     let mut total = 0usize;
     for (index, f) in features.iter().enumerate() {
         let obj = f
@@ -121,15 +131,11 @@ pub fn parse_proposal(v: &Value, crs: &Crs) -> Result<Vec<ProposedParcel>, Propo
             });
         }
     }
-    features
-        .iter()
-        .enumerate()
-        .map(|(index, f)| parcel(index, f, crs))
-        .collect()
+    Ok(())
 }
 
-/// The `features` array of a FeatureCollection, its length checked.
-fn features(v: &Value) -> Result<&Vec<Value>, ProposalError> {
+/// The `features` array of a FeatureCollection, its length checked against `max`.
+pub(crate) fn features_up_to(v: &Value, max: usize) -> Result<&Vec<Value>, ProposalError> {
     let found = match v {
         Value::Object(o) => match o.get("type").and_then(Value::as_str) {
             Some("FeatureCollection") => None,
@@ -150,10 +156,10 @@ fn features(v: &Value) -> Result<&Vec<Value>, ProposalError> {
     if features.is_empty() {
         return Err(ProposalError::NoFeatures);
     }
-    if features.len() > MAX_FEATURES {
+    if features.len() > max {
         return Err(ProposalError::TooManyFeatures {
             count: features.len(),
-            max: MAX_FEATURES,
+            max,
         });
     }
     Ok(features)
@@ -183,6 +189,17 @@ fn geometry_size(index: usize, g: &Value) -> Result<usize, ProposalError> {
     ) {
         (Some("Polygon"), Some(_)) => g.get("coordinates").into_iter().collect(),
         (Some("MultiPolygon"), Some(ps)) => ps.iter().collect(),
+        (Some("LineString"), Some(pts)) => {
+            if pts.len() > MAX_VERTICES {
+                return Err(ProposalError::TooManyVertices {
+                    index,
+                    ring: 0,
+                    count: pts.len(),
+                    max: MAX_VERTICES,
+                });
+            }
+            return Ok(pts.len());
+        }
         _ => return Ok(0),
     };
     let mut rings = 0;
@@ -249,7 +266,7 @@ fn parcel(index: usize, f: &Value, crs: &Crs) -> Result<ProposedParcel, Proposal
 }
 
 /// A JSON value as trimmed text (numbers written plainly).
-fn text(v: &Value) -> String {
+pub(crate) fn text(v: &Value) -> String {
     match v {
         Value::String(s) => s.trim().to_string(),
         Value::Null => String::new(),
@@ -263,20 +280,48 @@ fn geometry(
     g: &Value,
     crs: &Crs,
 ) -> Result<Result<Polygon, GeometryProblem>, ProposalError> {
+    Ok(
+        geometry_of(index, g, crs, GeometryShape::Polygon)?.and_then(|v| match v {
+            ValidGeometry::Polygon(p) => Ok(p),
+            other => Err(GeometryProblem::WrongType {
+                expected: GeometryShape::Polygon.accepts(),
+                found: other.to_raw().type_name(),
+            }),
+        }),
+    )
+}
+
+/// The feature's geometry of `shape` in EPSG:4326, or its problem; `Err` only for malformed
+/// GeoJSON.
+pub(crate) fn geometry_of(
+    index: usize,
+    g: &Value,
+    crs: &Crs,
+    shape: GeometryShape,
+) -> Result<Result<ValidGeometry, GeometryProblem>, ProposalError> {
     let wrong = |found| {
         Ok(Err(GeometryProblem::WrongType {
-            expected: GeometryShape::Polygon.accepts(),
+            expected: shape.accepts(),
             found,
         }))
     };
-    // Only polygons are read further: other types are refused by name, unread.
+    let lines = shape == GeometryShape::MultiLineString;
+    // Only the shape's types are read further: others are refused by name, unread.
     match g.get("type").and_then(Value::as_str) {
         _ if g.is_null() => return Ok(Err(GeometryProblem::Empty)),
-        Some("Polygon" | "MultiPolygon") => {}
+        Some("Polygon" | "MultiPolygon") if !lines => {}
+        Some("LineString" | "MultiLineString") if lines => {}
+        Some(t @ ("Polygon" | "MultiPolygon" | "LineString" | "MultiLineString")) => {
+            return wrong(if t.starts_with("Multi") {
+                if lines { "MultiPolygon" } else { "MultiLineString" }
+            } else if lines {
+                "Polygon"
+            } else {
+                "LineString"
+            });
+        }
         Some("Point") => return wrong("Point"),
         Some("MultiPoint") => return wrong("MultiPoint"),
-        Some("LineString") => return wrong("LineString"),
-        Some("MultiLineString") => return wrong("MultiLineString"),
         Some("GeometryCollection") => return wrong("GeometryCollection"),
         Some(other) => {
             return Err(ProposalError::MalformedGeometry {
@@ -299,15 +344,7 @@ fn geometry(
     if let Err(p) = to_wgs84(&mut raw, crs) {
         return Ok(Err(p));
     }
-    Ok(
-        ValidGeometry::new(raw, GeometryShape::Polygon).and_then(|v| match v {
-            ValidGeometry::Polygon(p) => Ok(p),
-            other => Err(GeometryProblem::WrongType {
-                expected: GeometryShape::Polygon.accepts(),
-                found: other.to_raw().type_name(),
-            }),
-        }),
-    )
+    Ok(ValidGeometry::new(raw, shape))
 }
 
 /// Reprojects in place; a coordinate the CRS cannot take is a geometry problem.
