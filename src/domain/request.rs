@@ -62,6 +62,7 @@ coded_enum!(
         Merge = "merge",
         DeedUpdate = "deed_update",
         SurveySketch = "survey_sketch",
+        PlanApproval = "plan_approval",
     } "request kind"
 );
 
@@ -77,10 +78,13 @@ coded_enum!(
     /// Where a request stands. `requested`, `submitted`, `in_review` and `returned` are open:
     /// a request that changes the register holds its parcels, and no other may take them.
     /// `requested`: an owner asked for a survey sketch that no surveyor has prepared yet.
+    /// `technical_approved`: a plan passed the planners' technical review and awaits the
+    /// committee (a second planner or an admin).
     RequestStatus {
         Requested = "requested",
         Submitted = "submitted",
         InReview = "in_review",
+        TechnicalApproved = "technical_approved",
         Returned = "returned",
         Approved = "approved",
         Rejected = "rejected",
@@ -96,6 +100,7 @@ impl RequestStatus {
             RequestStatus::Requested
                 | RequestStatus::Submitted
                 | RequestStatus::InReview
+                | RequestStatus::TechnicalApproved
                 | RequestStatus::Returned
         )
     }

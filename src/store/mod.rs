@@ -331,6 +331,14 @@ pub trait UnitOfWork: Send {
     /// parcel id), as a deed update does.
     async fn continue_parcel(&mut self, old: FeatureId, new: FeatureId) -> Result<(), StoreError>;
 
+    /// Records that `lots` were laid out in `plan` by `request` (lineage `lot-of`).
+    async fn record_plan_lots(
+        &mut self,
+        plan: FeatureId,
+        lots: &[FeatureId],
+        request: RequestId,
+    ) -> Result<(), StoreError>;
+
     /// How many documents were issued with a serial starting with `prefix`.
     async fn issued_count(&mut self, prefix: &str) -> Result<u64, StoreError>;
 

@@ -152,7 +152,7 @@ pub(super) async fn approve(
     machine::require_role(Command::Approve, &actor.user)?;
     let before = visible(app, actor, id).await?;
     let who = super::as_actor(app, actor, &before.parcels).await?;
-    machine::step(before.kind, Some(current(&before)), Command::Approve, who)?;
+    let first = machine::step(before.kind, Some(current(&before)), Command::Approve, who)?;
     let sub = super::Submission::of_request(&before)?;
     let eval = evaluate(app, &sub).await?;
     if !eval.unaccepted(&accept).is_empty() {
@@ -175,6 +175,15 @@ pub(super) async fn approve(
     };
     if before.kind == RequestKind::SurveySketch {
         return issue(app, actor, &before, who, comment, accepted).await;
+    }
+    if first
+        .effects
+        .contains(&machine::Effect::RecordTechnicalReview)
+    {
+        return super::plan::technical(app, actor, &before, who, comment).await;
+    }
+    if before.kind == RequestKind::PlanApproval {
+        return super::plan::approve(app, actor, &before, &sub, who, comment).await;
     }
     // The parents' owners travel with the children: read them from the store (the index holds
     // no owners).

@@ -11,6 +11,9 @@
 //!                           amend │       return     │ └─────────────► rejected
 //!                                 └──── returned ◄───┘
 //!   withdraw (the submitter, before a decision): any open status → withdrawn
+//!
+//!   a plan approval has two stages: in_review ─approve→ technical_approved ─take (the
+//!   committee: another planner or an admin)→ technical_approved ─approve→ approved
 //! ```
 //!
 //! Surveyors submit every kind; an owner (a citizen whose national id is the parcel's owner's)
@@ -77,6 +80,11 @@ pub enum Who {
     NotAuthor,
     /// Only the planner who took the request, and never its submitter or surveyor.
     Reviewer,
+    /// For the committee's stage: anyone holding the role but the request's authors and the
+    /// planner who made the technical review.
+    NotTechnical,
+    /// The committee member who took the request (not its technical reviewer).
+    Committee,
 }
 
 /// What a step does besides changing the status.
@@ -97,6 +105,8 @@ pub enum Effect {
     ApplyToRegister,
     /// Issue the request's document with the next serial.
     IssueDocument,
+    /// Record the actor as the technical reviewer and clear the reviewer (for the committee).
+    RecordTechnicalReview,
 }
 
 /// One row of the table.
@@ -118,8 +128,15 @@ use Effect as E;
 use RequestKind as K;
 use RequestStatus as S;
 
-const EVERY: &[K] = &[K::Subdivision, K::Merge, K::DeedUpdate, K::SurveySketch];
+const EVERY: &[K] = &[
+    K::Subdivision,
+    K::Merge,
+    K::DeedUpdate,
+    K::SurveySketch,
+    K::PlanApproval,
+];
 const REGISTER: &[K] = &[K::Subdivision, K::Merge, K::DeedUpdate];
+const PLAN: &[K] = &[K::PlanApproval];
 const OWNERS: &[K] = &[K::DeedUpdate, K::SurveySketch];
 
 /// Every allowed transition; anything else is refused.
@@ -134,6 +151,16 @@ pub const TRANSITIONS: &[Transition] = &[
     Transition { from: Some(S::Submitted), command: C::Take, kinds: EVERY, to: S::InReview, role: Role::Planner, who: Who::NotAuthor, effects: &[E::SetReviewer] },
     Transition { from: Some(S::InReview), command: C::Approve, kinds: REGISTER, to: S::Approved, role: Role::Planner, who: Who::Reviewer, effects: &[E::RunChecks, E::ApplyToRegister, E::ReleaseParcels] },
     Transition { from: Some(S::InReview), command: C::Approve, kinds: &[K::SurveySketch], to: S::Approved, role: Role::Planner, who: Who::Reviewer, effects: &[E::RunChecks, E::IssueDocument] },
+    Transition { from: Some(S::InReview), command: C::Approve, kinds: PLAN, to: S::TechnicalApproved, role: Role::Planner, who: Who::Reviewer, effects: &[E::RunChecks, E::RecordTechnicalReview] },
+    Transition { from: Some(S::TechnicalApproved), command: C::Take, kinds: PLAN, to: S::TechnicalApproved, role: Role::Planner, who: Who::NotTechnical, effects: &[E::SetReviewer] },
+    Transition { from: Some(S::TechnicalApproved), command: C::Take, kinds: PLAN, to: S::TechnicalApproved, role: Role::Admin, who: Who::NotTechnical, effects: &[E::SetReviewer] },
+    Transition { from: Some(S::TechnicalApproved), command: C::Approve, kinds: PLAN, to: S::Approved, role: Role::Planner, who: Who::Committee, effects: &[E::RunChecks, E::ApplyToRegister] },
+    Transition { from: Some(S::TechnicalApproved), command: C::Approve, kinds: PLAN, to: S::Approved, role: Role::Admin, who: Who::Committee, effects: &[E::RunChecks, E::ApplyToRegister] },
+    Transition { from: Some(S::TechnicalApproved), command: C::Reject, kinds: PLAN, to: S::Rejected, role: Role::Planner, who: Who::Committee, effects: &[E::ReleaseParcels] },
+    Transition { from: Some(S::TechnicalApproved), command: C::Reject, kinds: PLAN, to: S::Rejected, role: Role::Admin, who: Who::Committee, effects: &[E::ReleaseParcels] },
+    Transition { from: Some(S::TechnicalApproved), command: C::Return, kinds: PLAN, to: S::Returned, role: Role::Planner, who: Who::Committee, effects: &[] },
+    Transition { from: Some(S::TechnicalApproved), command: C::Return, kinds: PLAN, to: S::Returned, role: Role::Admin, who: Who::Committee, effects: &[] },
+    Transition { from: Some(S::TechnicalApproved), command: C::Withdraw, kinds: PLAN, to: S::Withdrawn, role: Role::Surveyor, who: Who::Submitter, effects: &[E::ReleaseParcels] },
     Transition { from: Some(S::InReview), command: C::Reject, kinds: EVERY, to: S::Rejected, role: Role::Planner, who: Who::Reviewer, effects: &[E::ReleaseParcels] },
     Transition { from: Some(S::InReview), command: C::Return, kinds: EVERY, to: S::Returned, role: Role::Planner, who: Who::Reviewer, effects: &[] },
     Transition { from: Some(S::Submitted), command: C::Withdraw, kinds: EVERY, to: S::Withdrawn, role: Role::Surveyor, who: Who::Submitter, effects: &[E::ReleaseParcels] },
@@ -169,6 +196,8 @@ pub struct Current {
     pub submitted_by: UserId,
     pub surveyor: Option<UserId>,
     pub reviewer: Option<UserId>,
+    /// A plan's technical reviewer, once the technical review approved it.
+    pub technical_reviewer: Option<UserId>,
 }
 
 /// Who the actor is to the request, as the shell found out.
@@ -221,6 +250,17 @@ fn who_refuses(
         ),
         Who::Reviewer if current.and_then(|c| c.reviewer) != Some(id) => {
             Some("only the planner who took the request for review may decide it".into())
+        }
+        Who::NotTechnical | Who::Committee if submitter || surveyor => {
+            Some("nobody decides a plan they submitted or prepared".into())
+        }
+        Who::NotTechnical | Who::Committee
+            if current.and_then(|c| c.technical_reviewer) == Some(id) =>
+        {
+            Some("the committee's approval is by another planner or an admin than the technical reviewer".into())
+        }
+        Who::Committee if current.and_then(|c| c.reviewer) != Some(id) => {
+            Some("only the committee member who took the plan may decide it".into())
         }
         _ => None,
     }
@@ -318,6 +358,7 @@ mod tests {
             submitted_by: UserId(1),
             surveyor: Some(UserId(1)),
             reviewer: reviewer.map(UserId),
+            technical_reviewer: None,
         })
     }
 
@@ -373,6 +414,7 @@ mod tests {
             submitted_by: UserId(7),
             surveyor: None,
             reviewer: None,
+            technical_reviewer: None,
         });
         let surveyor = user(3, "surveyor");
         let t = step(K::SurveySketch, requested, C::Prepare, a(&surveyor)).unwrap();
@@ -398,6 +440,7 @@ mod tests {
                 submitted_by: UserId(7),
                 surveyor: Some(UserId(3)),
                 reviewer: Some(UserId(2)),
+                technical_reviewer: None,
             })
         };
         assert!(
@@ -419,6 +462,53 @@ mod tests {
             step(SUB, requested, C::Prepare, a(&surveyor)),
             Err(Refusal::WrongState(_))
         ));
+    }
+
+    #[test]
+    fn a_plan_is_approved_twice_by_two_different_people() {
+        let planner = user(2, "planner");
+        let other = user(4, "planner");
+        let admin = user(5, "admin");
+        const P: RequestKind = K::PlanApproval;
+        let t = step(P, at(S::InReview, Some(2)), C::Approve, a(&planner)).unwrap();
+        assert_eq!(t.to, S::TechnicalApproved);
+        assert!(
+            t.effects.contains(&E::RecordTechnicalReview)
+                && !t.effects.contains(&E::ApplyToRegister)
+        );
+        let tech = |reviewer: Option<i64>| {
+            Some(Current {
+                status: S::TechnicalApproved,
+                submitted_by: UserId(1),
+                surveyor: Some(UserId(1)),
+                reviewer: reviewer.map(UserId),
+                technical_reviewer: Some(UserId(2)),
+            })
+        };
+        // The technical reviewer can neither take it again nor approve it.
+        assert!(matches!(
+            step(P, tech(None), C::Take, a(&planner)),
+            Err(Refusal::Forbidden(_))
+        ));
+        assert!(matches!(
+            step(P, tech(Some(2)), C::Approve, a(&planner)),
+            Err(Refusal::Forbidden(_))
+        ));
+        // Nobody decides before the committee took it.
+        assert!(matches!(
+            step(P, tech(None), C::Approve, a(&other)),
+            Err(Refusal::Forbidden(_))
+        ));
+        assert_eq!(
+            step(P, tech(None), C::Take, a(&other)).unwrap().to,
+            S::TechnicalApproved
+        );
+        let t = step(P, tech(Some(4)), C::Approve, a(&other)).unwrap();
+        assert_eq!(t.to, S::Approved);
+        assert!(t.effects.contains(&E::ApplyToRegister));
+        // An admin sits on the committee too.
+        assert!(step(P, tech(None), C::Take, a(&admin)).is_ok());
+        assert!(step(P, tech(Some(5)), C::Approve, a(&admin)).is_ok());
     }
 
     #[test]
@@ -492,7 +582,9 @@ mod tests {
         for kind in EVERY {
             let rows = || TRANSITIONS.iter().filter(|t| t.kinds.contains(kind));
             for s in RequestStatus::ALL {
-                if *s == S::Requested && *kind != K::SurveySketch {
+                if (*s == S::Requested && *kind != K::SurveySketch)
+                    || (*s == S::TechnicalApproved && *kind != K::PlanApproval)
+                {
                     continue;
                 }
                 assert!(rows().any(|t| t.to == *s), "{kind}: {s} is never reached");

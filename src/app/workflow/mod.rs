@@ -15,6 +15,7 @@ use crate::store::{StoreError, UnitOfWork};
 
 mod apply;
 pub mod machine;
+mod plan;
 pub mod submission;
 
 pub use machine::{Command, Effect, Refusal};
@@ -84,6 +85,11 @@ fn current(r: &LandRequest) -> machine::Current {
         submitted_by: r.submitted_by,
         surveyor: r.surveyor,
         reviewer: r.reviewer,
+        technical_reviewer: r
+            .details
+            .get("technical_reviewer")
+            .and_then(serde_json::Value::as_i64)
+            .map(crate::domain::account::UserId),
     }
 }
 
@@ -133,9 +139,10 @@ pub async fn check(
 
 /// The request's details for a submission (a deed update's deed).
 fn details(sub: &Submission) -> serde_json::Value {
-    match &sub.deed {
-        Some(d) => serde_json::json!({"deed": d.to_json()}),
-        None => serde_json::json!({}),
+    match (&sub.deed, &sub.plan) {
+        (Some(d), _) => serde_json::json!({"deed": d.to_json()}),
+        (None, Some(p)) => serde_json::json!({"plan_no": p.plan_no.to_string(), "name": p.name}),
+        (None, None) => serde_json::json!({}),
     }
 }
 

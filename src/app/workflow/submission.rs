@@ -46,6 +46,8 @@ const NEIGHBOUR_SEARCH_DEG: f64 = 0.0005;
 #[serde(deny_unknown_fields)]
 pub struct SubmissionBody {
     pub kind: String,
+    /// The parcels concerned (none for a plan approval).
+    #[serde(default)]
     pub parcels: Vec<i64>,
     #[serde(default)]
     pub proposed: Value,
@@ -56,6 +58,21 @@ pub struct SubmissionBody {
     /// A deed update's deed.
     #[serde(default)]
     pub deed: Option<DeedBody>,
+    /// A plan approval's plan number, name and plan (a FeatureCollection whose features carry
+    /// `role`: boundary, lot, street, public).
+    #[serde(default)]
+    pub plan_no: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub plan: Option<Value>,
+}
+
+/// A plan approval's number and name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanHeader {
+    pub plan_no: crate::domain::attributes::PlanNo,
+    pub name: Option<String>,
 }
 
 /// The deed of a deed update, as sent.
@@ -144,6 +161,7 @@ pub struct Submission {
     pub crs: Crs,
     pub note: Option<String>,
     pub deed: Option<Deed>,
+    pub plan: Option<PlanHeader>,
 }
 
 /// Parses a CRS name and checks it is one surveyors may use.
@@ -161,9 +179,49 @@ impl Submission {
     /// Parses a body.
     pub fn parse(body: SubmissionBody) -> Result<Submission, WorkflowError> {
         let kind: RequestKind = body.kind.parse().map_err(WorkflowError::Invalid)?;
-        if body.parcels.is_empty() || body.parcels.len() > MAX_PARCELS {
+        let mut body = body;
+        let plan = match (kind, body.plan_no.take(), body.plan.take()) {
+            (RequestKind::PlanApproval, Some(no), Some(plan)) => {
+                if !body.parcels.is_empty() || !body.proposed.is_null() {
+                    return Err(WorkflowError::Invalid(
+                        "parcels, proposed: a plan approval gives its lots in plan, and names no parcels".into(),
+                    ));
+                }
+                let plan_no = crate::domain::attributes::PlanNo::try_from(no.as_str())
+                    .map_err(|e| WorkflowError::Invalid(format!("plan_no: {e}")))?;
+                let name = body
+                    .name
+                    .take()
+                    .map(|n| n.trim().to_string())
+                    .filter(|n| !n.is_empty());
+                if name.as_ref().is_some_and(|n| n.chars().count() > 200) {
+                    return Err(WorkflowError::Invalid(
+                        "name: at most 200 characters".into(),
+                    ));
+                }
+                body.proposed = plan;
+                Some(PlanHeader { plan_no, name })
+            }
+            (RequestKind::PlanApproval, _, _) => {
+                return Err(WorkflowError::Invalid(
+                    "plan_no, plan: a plan approval gives its number and the plan (a FeatureCollection of boundary, lots, streets and public lands)".into(),
+                ));
+            }
+            (_, None, None) if body.name.is_none() => None,
+            _ => {
+                return Err(WorkflowError::Invalid(format!(
+                    "plan_no, name, plan: only a plan approval carries them, not a {kind}"
+                )));
+            }
+        };
+        let parcels_wanted = if kind == RequestKind::PlanApproval {
+            0..=0
+        } else {
+            1..=MAX_PARCELS
+        };
+        if !parcels_wanted.contains(&body.parcels.len()) {
             return Err(WorkflowError::Invalid(format!(
-                "parcels: give 1 to {MAX_PARCELS} parcel ids"
+                "parcels: give 1 to {MAX_PARCELS} parcel ids (none for a plan approval)"
             )));
         }
         let mut parcels: Vec<FeatureId> = Vec::with_capacity(body.parcels.len());
@@ -216,6 +274,7 @@ impl Submission {
             crs,
             note,
             deed,
+            plan,
         })
     }
 
@@ -229,6 +288,18 @@ impl Submission {
             note: r.note.clone(),
             deed: match r.details.get("deed") {
                 Some(d) => Some(Deed::from_json(d)?),
+                None => None,
+            },
+            plan: match r.details.get("plan_no").and_then(Value::as_str) {
+                Some(no) => Some(PlanHeader {
+                    plan_no: crate::domain::attributes::PlanNo::try_from(no)
+                        .map_err(|e| WorkflowError::Invalid(format!("plan_no: {e}")))?,
+                    name: r
+                        .details
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
+                }),
                 None => None,
             },
         })
@@ -277,8 +348,65 @@ fn grown(b: Bbox, d: f64) -> Bbox {
     }
 }
 
+/// Runs every check of a plan on the register as the index shows it now.
+fn evaluate_plan(
+    app: &App,
+    sub: &Submission,
+    header: &PlanHeader,
+) -> Result<Evaluation, WorkflowError> {
+    use crate::domain::checks::plan::{PlanRole, PlanSituation, parse_plan, run_plan_checks};
+    let parts = parse_plan(&sub.proposed, &sub.crs)
+        .map_err(|e| WorkflowError::Invalid(format!("plan: {e}")))?;
+    let snapshot: Arc<Snapshot> = app.index.snapshot();
+    let area = parts
+        .iter()
+        .filter(|p| p.role == PlanRole::Boundary)
+        .filter_map(|p| p.geometry.as_ref().ok())
+        .map(|g| g.bbox())
+        .reduce(Bbox::union);
+    let plans_layer = snapshot.layer(LayerKind::Plans);
+    let plan_no_taken = plans_layer.iter().any(|f| match f.feature.attributes() {
+        crate::domain::attributes::Attributes::Plan(p) => p.plan_no == header.plan_no,
+        _ => false,
+    });
+    let (plans, parcels): (Vec<&StoredFeature>, Vec<&StoredFeature>) = match area {
+        Some(b) => (
+            plans_layer
+                .in_bbox(&b)
+                .into_iter()
+                .map(|f| f.as_ref())
+                .collect(),
+            snapshot
+                .layer(LayerKind::Parcels)
+                .in_bbox(&b)
+                .into_iter()
+                .map(|f| f.as_ref())
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let checks = run_plan_checks(
+        &PlanSituation {
+            parts: &parts,
+            plan_no_taken,
+            plans,
+            parcels,
+        },
+        &app.rules,
+    );
+    Ok(Evaluation {
+        checks,
+        children: Vec::new(),
+        parents: Vec::new(),
+        owner_ids: Vec::new(),
+    })
+}
+
 /// Runs every check of `sub` on the register as the index shows it now.
 pub async fn evaluate(app: &App, sub: &Submission) -> Result<Evaluation, WorkflowError> {
+    if let (RequestKind::PlanApproval, Some(header)) = (sub.kind, &sub.plan) {
+        return evaluate_plan(app, sub, header);
+    }
     let children = if sub.proposed.is_null() {
         Vec::new()
     } else {
@@ -398,6 +526,9 @@ pub async fn evaluate(app: &App, sub: &Submission) -> Result<Evaluation, Workflo
             return Err(WorkflowError::Invalid("deed: missing".into()));
         }
         (RequestKind::SurveySketch, _) => run_sketch_checks(&named, children.first(), &app.rules),
+        (RequestKind::PlanApproval, _) => {
+            return Err(WorkflowError::Invalid("plan_no: missing".into()));
+        }
     };
     Ok(Evaluation {
         checks,

@@ -33,6 +33,7 @@ mod frontage;
 mod local;
 mod merge;
 mod outcome;
+pub mod plan;
 pub mod proposal;
 
 pub use area::{gap_and_excess_m2, overlap_m2};
@@ -89,6 +90,10 @@ pub struct SplitRules {
     /// Fewest and most digits of a deed number (6 and 14).
     pub deed_no_min_digits: usize,
     pub deed_no_max_digits: usize,
+    /// Least width of a plan's street, metres (15, residential).
+    pub min_street_width_m: f64,
+    /// Least share of a plan's area given to streets and public lands (0.33).
+    pub min_public_share: f64,
 }
 
 impl Default for SplitRules {
@@ -106,6 +111,8 @@ impl Default for SplitRules {
             corner_tolerance_m: 0.5,
             deed_no_min_digits: 6,
             deed_no_max_digits: 14,
+            min_street_width_m: 15.0,
+            min_public_share: 0.33,
         }
     }
 }

@@ -55,6 +55,10 @@ pub enum ProposalError {
     #[error("the proposal has no features: add one Polygon feature per proposed parcel")]
     NoFeatures,
     #[error(
+        "feature {index} has role {found:?}: give each feature of a plan properties.role boundary, lot, street or public"
+    )]
+    BadRole { index: usize, found: String },
+    #[error(
         "the proposal has {count} features, more than the {max} allowed: send at most {max} parcels per request"
     )]
     TooManyFeatures { count: usize, max: usize },
@@ -313,7 +317,11 @@ pub(crate) fn geometry_of(
         Some("LineString" | "MultiLineString") if lines => {}
         Some(t @ ("Polygon" | "MultiPolygon" | "LineString" | "MultiLineString")) => {
             return wrong(if t.starts_with("Multi") {
-                if lines { "MultiPolygon" } else { "MultiLineString" }
+                if lines {
+                    "MultiPolygon"
+                } else {
+                    "MultiLineString"
+                }
             } else if lines {
                 "Polygon"
             } else {

@@ -367,6 +367,26 @@ impl UnitOfWork for SqliteUnit {
         ))
     }
 
+    async fn record_plan_lots(
+        &mut self,
+        plan: FeatureId,
+        lots: &[FeatureId],
+        request: RequestId,
+    ) -> Result<(), StoreError> {
+        for lot in lots {
+            sqlx::query(
+                "INSERT INTO plan_lots (plan_fid, parcel_fid, request_id) VALUES (?, ?, ?)",
+            )
+            .bind(plan.0)
+            .bind(lot.0)
+            .bind(request.0)
+            .execute(&mut *self.tx)
+            .await
+            .map_err(StoreError::query("recording a plan's lots"))?;
+        }
+        Ok(())
+    }
+
     async fn issued_count(&mut self, prefix: &str) -> Result<u64, StoreError> {
         let n: i64 =
             sqlx::query_scalar("SELECT count(*) FROM requests WHERE substr(serial, 1, ?) = ?")
