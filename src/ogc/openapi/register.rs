@@ -66,7 +66,7 @@ fn path_id(name: &str, what: &str) -> Value {
     json!([{"name": name, "in": "path", "required": true, "description": what, "schema": {"type": "integer", "minimum": 1}}])
 }
 
-const SUBMISSION: &str = "{\"kind\": \"subdivision\" | \"merge\" | \"deed_update\" | \"survey_sketch\", \"parcels\": [fid, ...], \"proposed\": GeoJSON FeatureCollection of the resulting parcels (properties parcel_no, optional land_use); for a deed update its corrected boundary and for a sketch the surveyed boundary (one polygon, optional), \"deed\" (deed update only): {\"deed_no\", \"deed_date\": \"YYYY-MM-DD\", \"official_area_m2\", \"owner\": {\"name\", \"national_id\"}}, \"crs\": \"EPSG:4326\" (default; EPSG:9359 for a sketch) | \"EPSG:32639\" | \"EPSG:9359\" | \"EPSG:20439\" | \"EPSG:8839\", \"note\": text}. Unknown fields are refused.";
+const SUBMISSION: &str = "{\"kind\": \"subdivision\" | \"merge\" | \"deed_update\" | \"survey_sketch\", \"parcels\": [fid, ...], \"proposed\": GeoJSON FeatureCollection of the resulting parcels (properties parcel_no, optional land_use); for a deed update its corrected boundary and for a sketch the surveyed boundary (one polygon, optional), \"deed\" (deed update only): {\"deed_no\", \"deed_date\": \"YYYY-MM-DD\", \"official_area_m2\", \"owner\": {\"name\", \"national_id\"}}, \"plan_no\", \"name\", \"plan\" (plan approval only, no parcels): a FeatureCollection whose features carry role boundary | lot (parcel_no, block_no, land_use) | street (LineString, width_m, name_ar, name_en) | public, \"crs\": \"EPSG:4326\" (default; EPSG:9359 for a sketch) | \"EPSG:32639\" | \"EPSG:9359\" | \"EPSG:20439\" | \"EPSG:8839\", \"note\": text}. Unknown fields are refused.";
 
 /// `POST /api/requests/{id}/documents`: a multipart upload.
 fn upload_op(tag: &str) -> Value {
@@ -147,8 +147,8 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
                 "get": {
                     "tags": [t], "summary": "List requests: a surveyor's or owner's own (surveyors also the sketch requests waiting for one); planners and admins see all.", "operationId": "listRequests",
                     "parameters": [
-                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["requested", "submitted", "in_review", "returned", "approved", "rejected", "withdrawn"]}},
-                        {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["subdivision", "merge", "deed_update", "survey_sketch"]}},
+                        {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["requested", "submitted", "in_review", "technical_approved", "returned", "approved", "rejected", "withdrawn"]}},
+                        {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["subdivision", "merge", "deed_update", "survey_sketch", "plan_approval"]}},
                         {"name": "parcel", "in": "query", "schema": {"type": "integer"}},
                     ],
                     "security": [{"bearerAuth": []}, {"sessionCookie": []}],
