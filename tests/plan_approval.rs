@@ -360,3 +360,200 @@ fn tile_of(lon: f64, lat: f64, z: u32) -> (u32, u32) {
     let y = ((1.0 - (r.tan() + 1.0 / r.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
     (x as u32, y as u32)
 }
+
+/// POSTs a multipart form (text fields, then one file) with a bearer token.
+async fn upload(
+    app: &axum::Router,
+    token: &str,
+    fields: &[(&str, &str)],
+    file: (&str, Vec<u8>),
+) -> (StatusCode, Value) {
+    use tower::ServiceExt;
+    let boundary = "----madinati-plan-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(&file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = axum::http::Request::post("/api/requests/plan")
+        .header("authorization", format!("Bearer {token}"))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// A zip archive of `files` (name, bytes), deflated.
+fn zip_of(files: &[(String, Vec<u8>)]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in files {
+        w.start_file(name.as_str(), opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn a_plan_arrives_as_a_geojson_file_or_a_zipped_shapefile_and_bad_files_are_refused() {
+    let city = city().await;
+    let (surveyor, citizen) = (
+        login(&city.app, "surveyor").await,
+        login(&city.app, "citizen").await,
+    );
+    let d = Drafter { at: (50.2, 26.5) };
+    let fc = json!({"type": "FeatureCollection", "features": d.features()});
+    let fields = [("plan_no", "9/911"), ("name", "مخطط الياسمين ٢")];
+
+    // GeoJSON file.
+    let (s, v) = upload(
+        &city.app,
+        &surveyor,
+        &fields,
+        ("plan.geojson", fc.to_string().into_bytes()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert!(failed(&v).is_empty(), "{v}");
+    // A citizen may not; nothing of the file is read.
+    let (s, _) = upload(
+        &city.app,
+        &citizen,
+        &fields,
+        ("plan.geojson", fc.to_string().into_bytes()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+
+    // A zipped Shapefile: one shapefile per role, written by GDAL.
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    for (role, stem) in [
+        ("boundary", "boundary"),
+        ("lot", "lots"),
+        ("street", "streets"),
+        ("public", "public"),
+    ] {
+        let part: Vec<Value> = d
+            .features()
+            .into_iter()
+            .filter(|f| f["properties"]["role"] == role)
+            .map(|mut f| {
+                f["properties"].as_object_mut().unwrap().remove("role");
+                f
+            })
+            .collect();
+        let src = dir.path().join(format!("{stem}.geojson"));
+        std::fs::write(
+            &src,
+            json!({"type": "FeatureCollection", "features": part}).to_string(),
+        )
+        .unwrap();
+        let out = dir.path().join(format!("{stem}.shp"));
+        let status = std::process::Command::new("ogr2ogr")
+            .args([
+                "-f",
+                "ESRI Shapefile",
+                "-lco",
+                "ENCODING=UTF-8",
+                "-a_srs",
+                "EPSG:4326",
+            ])
+            .arg(&out)
+            .arg(&src)
+            .status()
+            .expect("ogr2ogr (gdal-bin) is needed: run scripts/test");
+        assert!(status.success());
+        for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+            let p = dir.path().join(format!("{stem}.{ext}"));
+            if p.exists() {
+                files.push((format!("plan/{stem}.{ext}"), std::fs::read(p).unwrap()));
+            }
+        }
+    }
+    let (s, v) = upload(
+        &city.app,
+        &surveyor,
+        &[("plan_no", "9/912")],
+        ("plan.zip", zip_of(&files)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert!(
+        failed(&v).is_empty(),
+        "a zipped Shapefile plan passes as its GeoJSON does: {v}"
+    );
+
+    // A zip bomb: 210 MiB of zeros in a few hundred KiB, refused after the limit.
+    let bomb = zip_of(&[("lots.shp".into(), vec![0u8; 210 * 1024 * 1024])]);
+    assert!(bomb.len() < 2 * 1024 * 1024);
+    let (s, v) = upload(
+        &city.app,
+        &surveyor,
+        &[("plan_no", "9/913")],
+        ("plan.zip", bomb),
+    )
+    .await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{v}");
+    assert!(v.to_string().contains("zip bomb"), "{v}");
+    // Other kinds of file, and damaged ones, say what to send.
+    let (s, _) = upload(
+        &city.app,
+        &surveyor,
+        &fields,
+        ("plan.pdf", b"%PDF-1.7 ...".to_vec()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let (s, v) = upload(
+        &city.app,
+        &surveyor,
+        &fields,
+        ("plan.geojson", b"{\"type\": \"Feature".to_vec()),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, v) = upload(
+        &city.app,
+        &surveyor,
+        &[("plan_no", "9/914")],
+        ("plan.zip", zip_of(&[("readme.txt".into(), b"hi".to_vec())])),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(v.to_string().contains("no shapefile"), "{v}");
+    // Nothing was stored by the refusals: two plans are in the queue.
+    let (_, list) = call(
+        &city.app,
+        "GET",
+        "/api/requests?kind=plan_approval",
+        Some(&surveyor),
+        None,
+    )
+    .await;
+    assert_eq!(list["numberReturned"], 2, "{list}");
+}

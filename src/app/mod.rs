@@ -22,6 +22,7 @@ pub mod auth;
 pub mod documents;
 pub mod failpoint;
 pub mod history;
+pub mod plan_file;
 pub mod publish;
 pub mod sketch;
 pub mod verify;

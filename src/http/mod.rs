@@ -32,6 +32,7 @@ mod health;
 mod ogc;
 mod params;
 mod places;
+mod plan_upload;
 mod publish;
 mod register;
 mod requests;
@@ -107,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(requests::routes())
         .merge(documents::routes(&state))
+        .merge(plan_upload::routes())
         .merge(register::routes())
         .merge(places::routes())
         .merge(search::routes())
