@@ -557,3 +557,160 @@ async fn a_plan_arrives_as_a_geojson_file_or_a_zipped_shapefile_and_bad_files_ar
     .await;
     assert_eq!(list["numberReturned"], 2, "{list}");
 }
+
+/// The plan of `Drafter::features` as a DXF drawn in UTM 39N metres (as CAD offices draw):
+/// closed polylines on BOUNDARY, LOTS and PUBLIC, a centre line on STREETS, lot numbers as
+/// texts inside the lots, the street's width and name as texts beside it. `closed_lots: false`
+/// leaves the lots open.
+#[cfg(feature = "gdal")]
+fn dxf_plan(dir: &std::path::Path, closed_lots: bool) -> Vec<u8> {
+    use madinati::domain::crs::Crs;
+    let utm = Crs::from_epsg(32639).unwrap();
+    let o = utm.from_wgs84(geo::Coord { x: 50.2, y: 26.5 }).unwrap();
+    let p = |x: f64, y: f64| json!([o.x + x, o.y + y]);
+    let ring = |r: [f64; 4], close: bool| {
+        let mut pts = vec![p(r[0], r[1]), p(r[2], r[1]), p(r[2], r[3]), p(r[0], r[3])];
+        if close {
+            pts.push(p(r[0], r[1]));
+        }
+        json!({"type": "LineString", "coordinates": pts})
+    };
+    let entity = |layer: &str, g: Value| json!({"type": "Feature", "properties": {"Layer": layer}, "geometry": g});
+    let label = |layer: &str, x: f64, y: f64, t: &str| {
+        json!({"type": "Feature", "properties": {"Layer": layer, "OGR_STYLE": format!("LABEL(f:\"Arial\",t:\"{t}\",s:2g)")},
+               "geometry": {"type": "Point", "coordinates": p(x, y)}})
+    };
+    let mut fs = vec![
+        entity("BOUNDARY", ring([0.0, 0.0, 100.0, 80.0], true)),
+        entity(
+            "STREETS",
+            json!({"type": "LineString", "coordinates": [p(0.0, 40.0), p(100.0, 40.0)]}),
+        ),
+        label("STREETS", 50.0, 41.0, "W=20"),
+        label("STREETS", 20.0, 41.0, "Al Nakheel Street"),
+        entity("PUBLIC", ring([75.0, 0.0, 100.0, 30.0], true)),
+        entity("PUBLIC", ring([75.0, 50.0, 100.0, 80.0], true)),
+    ];
+    for (i, (x, y)) in [
+        (0.0, 0.0),
+        (25.0, 0.0),
+        (50.0, 0.0),
+        (0.0, 50.0),
+        (25.0, 50.0),
+        (50.0, 50.0),
+    ]
+    .iter()
+    .enumerate()
+    {
+        fs.push(entity(
+            "LOTS",
+            ring([*x, *y, x + 25.0, y + 30.0], closed_lots),
+        ));
+        fs.push(label("LOTS", x + 12.0, y + 15.0, &(i + 1).to_string()));
+    }
+    let src = dir.join("in.geojson");
+    std::fs::write(
+        &src,
+        json!({"type": "FeatureCollection", "features": fs}).to_string(),
+    )
+    .unwrap();
+    let out = dir.join(if closed_lots { "plan.dxf" } else { "open.dxf" });
+    let status = std::process::Command::new("ogr2ogr")
+        .args(["-f", "DXF"])
+        .arg(&out)
+        .arg(&src)
+        .status()
+        .expect("ogr2ogr (gdal-bin) is needed: run scripts/test");
+    assert!(status.success());
+    std::fs::read(out).unwrap()
+}
+
+#[cfg(feature = "gdal")]
+#[tokio::test]
+async fn a_dxf_plan_from_a_cad_office_is_read_checked_and_approved() {
+    let city = city().await;
+    let (surveyor, planner, planner2) = (
+        login(&city.app, "surveyor").await,
+        login(&city.app, "planner").await,
+        login(&city.app, "planner2").await,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let fields = [
+        ("plan_no", "9/921"),
+        ("name", "Al Nakheel"),
+        ("crs", "EPSG:32639"),
+    ];
+    let (s, v) = upload(
+        &city.app,
+        &surveyor,
+        &fields,
+        ("plan.dxf", dxf_plan(dir.path(), false)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(
+        v.to_string()
+            .contains("no closed polyline on the layer LOTS"),
+        "{v}"
+    );
+    let (s, v) = upload(
+        &city.app,
+        &surveyor,
+        &fields,
+        ("plan.dxf", dxf_plan(dir.path(), true)),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert!(
+        failed(&v).is_empty(),
+        "the DXF plan passes every check: {v}"
+    );
+    let id = v["id"].as_i64().unwrap();
+    for (who, what) in [
+        (&planner, "take"),
+        (&planner, "decision"),
+        (&planner2, "take"),
+        (&planner2, "decision"),
+    ] {
+        let body = (what == "decision").then(|| json!({"decision": "approve"}));
+        let (s, v) = call(
+            &city.app,
+            "POST",
+            &format!("/api/requests/{id}/{what}"),
+            Some(who),
+            body,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{what}: {v}");
+    }
+    let (_, r) = call(
+        &city.app,
+        "GET",
+        &format!("/api/requests/{id}"),
+        Some(&planner),
+        None,
+    )
+    .await;
+    assert_eq!(r["status"], "approved");
+    assert_eq!(r["created"].as_array().unwrap().len(), 6);
+    // Lot 5 (its number read from the text inside it) is where the drawing put it.
+    let d = Drafter { at: (50.2, 26.5) };
+    let c = d.pt(37.5, 65.0);
+    let (_, here) = call(
+        &city.app,
+        "GET",
+        &format!("/api/identify?lon={}&lat={}", c[0], c[1]),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(here["parcel"]["properties"]["parcel_no"], "5", "{here}");
+    assert_eq!(
+        here["nearest_street"]["properties"]["name_en"], "Al Nakheel Street",
+        "{here}"
+    );
+    assert_eq!(
+        here["nearest_street"]["properties"]["width_m"], 20.0,
+        "{here}"
+    );
+}

@@ -1,5 +1,11 @@
-//! A plan sent as a file (`POST /api/requests/plan`): GeoJSON, or a zipped Shapefile, read into
-//! the plan FeatureCollection that `POST /api/requests` takes (features with `role`).
+//! A plan sent as a file (`POST /api/requests/plan`): GeoJSON, a zipped Shapefile, or (built
+//! with the `gdal` feature) a DXF drawing, read into the plan FeatureCollection that
+//! `POST /api/requests` takes (features with `role`).
+//!
+//! A DXF holds the layers `BOUNDARY`, `LOTS`, `STREETS` and `PUBLIC`: closed polylines (or
+//! hatches) for the boundary, lots and public lands, polylines for street centre lines; each
+//! lot's number is a text inside it on `LOTS`, each street's width a text `W=20` (or `20m`)
+//! near it on `STREETS` (another text there names the street).
 //!
 //! A zipped Shapefile holds one shapefile per role, named for it (`boundary`, `lots`,
 //! `streets`, `public`, any case), or shapefiles whose records carry a `role` field. The archive
@@ -51,11 +57,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Value, PlanFileError> {
         return Ok(v);
     }
     if lower.ends_with(".dxf") {
-        return Err(PlanFileError::Unsupported(
-            "DXF plans are not read yet: export the layers BOUNDARY, LOTS, STREETS and PUBLIC \
-             to GeoJSON or a zipped Shapefile (ogr2ogr can)"
-                .into(),
-        ));
+        return read_dxf(bytes);
     }
     Err(PlanFileError::Unsupported(format!(
         "{name} is neither GeoJSON nor a zipped Shapefile: send a .geojson or a .zip of \
@@ -175,6 +177,120 @@ fn read_zip(bytes: &[u8]) -> Result<Value, PlanFileError> {
         if let Some(p) = problems.first() {
             return Err(PlanFileError::Invalid(format!("{stem}.shp: {p}")));
         }
+    }
+    Ok(json!({"type": "FeatureCollection", "features": features}))
+}
+
+#[cfg(not(feature = "gdal"))]
+fn read_dxf(_: &[u8]) -> Result<Value, PlanFileError> {
+    Err(PlanFileError::Unsupported(
+        "this server reads DXF plans only when built with the gdal feature: export the layers \
+         BOUNDARY, LOTS, STREETS and PUBLIC to GeoJSON or a zipped Shapefile (ogr2ogr can)"
+            .into(),
+    ))
+}
+
+/// A DXF's entities read through GDAL into the plan's features.
+#[cfg(feature = "gdal")]
+fn read_dxf(bytes: &[u8]) -> Result<Value, PlanFileError> {
+    use crate::domain::RawGeometry;
+    use geo::{Contains, Coord, Distance, Euclidean, LineString, Point, Polygon};
+    let dir = tempfile::tempdir()
+        .map_err(|e| PlanFileError::Invalid(format!("no room to read the plan: {e}")))?;
+    let path = dir.path().join("plan.dxf");
+    std::fs::write(&path, bytes)
+        .map_err(|e| PlanFileError::Invalid(format!("no room to read the plan: {e}")))?;
+    let src = source::open(&path, None, None, Default::default())
+        .map_err(|e| PlanFileError::Invalid(format!("the DXF cannot be read: {e}")))?;
+    let (mut areas, mut lines, mut labels) = (Vec::new(), Vec::new(), Vec::new());
+    let closed = |l: &[Coord]| l.len() >= 4 && l.first() == l.last();
+    src.read_all(&mut |item| {
+        if let ReadItem::Record(r) = item {
+            let prop = |k: &str| {
+                r.properties
+                    .iter()
+                    .find(|(key, _)| key.eq_ignore_ascii_case(k))
+                    .and_then(|(_, v)| v.as_str())
+                    .map(|s| s.trim().to_string())
+            };
+            let layer = prop("Layer").unwrap_or_default().to_ascii_uppercase();
+            let text = prop("Text");
+            match r.geometry {
+                Ok(Some(RawGeometry::Polygon(rings))) => {
+                    if let Some(outer) = rings.into_iter().next() {
+                        areas.push((layer, outer));
+                    }
+                }
+                Ok(Some(RawGeometry::LineString(l))) if closed(&l) && layer != "STREETS" => {
+                    areas.push((layer, l))
+                }
+                Ok(Some(RawGeometry::LineString(l))) if layer == "STREETS" => lines.push(l),
+                Ok(Some(RawGeometry::Point(p))) => {
+                    if let Some(t) = text {
+                        labels.push((layer, p, t));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if areas.len() + lines.len() > crate::domain::checks::plan::MAX_PLAN_FEATURES {
+            return Err(source::Stop);
+        }
+        Ok(())
+    })
+    .map_err(|e| PlanFileError::Invalid(e.to_string()))?;
+    if !areas.iter().any(|(l, _)| l == "LOTS") {
+        return Err(PlanFileError::Invalid(
+            "the DXF has no closed polyline on the layer LOTS: draw each lot as a closed \
+             polyline (and the boundary on BOUNDARY, street centre lines on STREETS)"
+                .into(),
+        ));
+    }
+    let ring = |c: &[Coord]| Value::from(c.iter().map(|p| json!([p.x, p.y])).collect::<Vec<_>>());
+    let mut features = Vec::new();
+    for (layer, outer) in &areas {
+        let role = match layer.as_str() {
+            "BOUNDARY" => "boundary",
+            "LOTS" => "lot",
+            "PUBLIC" => "public",
+            _ => continue,
+        };
+        let mut props = json!({"role": role});
+        if role == "lot" {
+            let poly = Polygon::new(LineString(outer.clone()), vec![]);
+            if let Some((_, _, t)) = labels
+                .iter()
+                .find(|(l, p, _)| l == "LOTS" && poly.contains(&Point(*p)))
+            {
+                props["parcel_no"] = json!(t);
+            }
+        }
+        features.push(json!({"type": "Feature", "properties": props,
+            "geometry": {"type": "Polygon", "coordinates": [ring(outer)]}}));
+    }
+    let width_of = |t: &str| -> Option<f64> {
+        let t = t.trim().to_ascii_lowercase();
+        let t = t.strip_prefix("w=").unwrap_or(&t);
+        t.trim_end_matches('m').trim().parse::<f64>().ok()
+    };
+    for l in &lines {
+        let line = LineString(l.clone());
+        let mut near: Vec<(f64, &String)> = labels
+            .iter()
+            .filter(|(layer, _, _)| layer == "STREETS")
+            .map(|(_, p, t)| (Euclidean.distance(&Point(*p), &line), t))
+            .collect();
+        near.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut props = json!({"role": "street"});
+        if let Some((_, t)) = near.iter().find(|(_, t)| width_of(t).is_some()) {
+            props["width_m"] = json!(width_of(t));
+        }
+        if let Some((_, t)) = near.iter().find(|(_, t)| width_of(t).is_none()) {
+            let arabic = t.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
+            props[if arabic { "name_ar" } else { "name_en" }] = json!(t);
+        }
+        features.push(json!({"type": "Feature", "properties": props,
+            "geometry": {"type": "LineString", "coordinates": ring(l)}}));
     }
     Ok(json!({"type": "FeatureCollection", "features": features}))
 }
