@@ -169,6 +169,16 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
             }),
         ),
         (
+            "/api/requests/plan",
+            json!({"post": {
+                "tags": [t], "summary": "Submit a plan approval as a file (surveyor): GeoJSON, a zipped Shapefile (boundary, lots, streets, public) or a DXF (layers BOUNDARY, LOTS, STREETS, PUBLIC). Every check runs as for POST /api/requests.", "operationId": "submitPlanFile",
+                "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file", "plan_no"], "properties": {
+                    "file": {"type": "string", "format": "binary"}, "plan_no": {"type": "string"}, "name": {"type": "string"}, "crs": {"type": "string"}, "note": {"type": "string"}}}}}},
+                "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+                "responses": responses("201", "{\"id\", \"status\": \"submitted\", \"checks\"}", &["400", "401", "403", "413", "415", "422"]),
+            }}),
+        ),
+        (
             "/api/requests/{id}/prepare",
             json!({"parameters": path_id("id", "The request's number."), "post": op(t, "Prepare an owner's survey sketch request (any surveyor but the owner): the surveyed boundary in proposed (default CRS EPSG:9359) or none for the register's; the checks run and it is submitted.", "prepareRequest", Some(SUBMISSION), ("200", "The request, submitted."), &["400", "401", "403", "404", "409", "422"], false)}),
         ),
