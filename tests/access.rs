@@ -74,6 +74,11 @@ async fn the_role_matrix() {
         ("GET", format!("/api/parcels/{p}/lineage"), None, [ok, ok, ok, ok, ok]),
         ("GET", format!("/api/parcels/{owned}/owner"), None, [u, f, f, ok, ok]),
         ("GET", "/api/audit".into(), None, [u, f, f, f, ok]),
+        // The sketch of a request that is not an issued sketch: nothing to print (409) for
+        // those who may see it, the 404 of an unseen request for the rest.
+        ("GET", format!("/api/requests/{id}/sketch.pdf"), None, [u, nf, nf, cf, cf]),
+        ("POST", format!("/api/requests/{id}/prepare"), Some(body.clone()), [u, f, nf, f, f]),
+        ("GET", "/verify/SK-2026-000001.0000000000000000000000000000000000000000".into(), None, [nf, nf, nf, nf, nf]),
     ];
     let mut wrong = Vec::new();
     for (method, uri, body, want) in &matrix {
