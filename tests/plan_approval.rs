@@ -714,3 +714,69 @@ async fn a_dxf_plan_from_a_cad_office_is_read_checked_and_approved() {
         "{here}"
     );
 }
+
+#[tokio::test]
+async fn two_plans_on_the_same_land_approved_at_the_same_moment_one_wins() {
+    let city = city().await;
+    let (surveyor, planner, planner2) = (
+        login(&city.app, "surveyor").await,
+        login(&city.app, "planner").await,
+        login(&city.app, "planner2").await,
+    );
+    let d = Drafter { at: (50.2, 26.5) };
+    let mut ids = Vec::new();
+    for no in ["9/931", "9/932"] {
+        let (s, v) = call(
+            &city.app,
+            "POST",
+            "/api/requests",
+            Some(&surveyor),
+            Some(body(no, d.features())),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        let id = v["id"].as_i64().unwrap();
+        for (who, what) in [
+            (&planner, "take"),
+            (&planner, "decision"),
+            (&planner2, "take"),
+        ] {
+            let b = (what == "decision").then(|| json!({"decision": "approve"}));
+            let (s, v) = call(
+                &city.app,
+                "POST",
+                &format!("/api/requests/{id}/{what}"),
+                Some(who),
+                b,
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK, "{what}: {v}");
+        }
+        ids.push(id);
+    }
+    let approve = |id: i64| {
+        let (app, t) = (city.app.clone(), planner2.clone());
+        async move {
+            call(
+                &app,
+                "POST",
+                &format!("/api/requests/{id}/decision"),
+                Some(&t),
+                Some(json!({"decision": "approve"})),
+            )
+            .await
+        }
+    };
+    let (a, b) = tokio::join!(approve(ids[0]), approve(ids[1]));
+    let mut codes = [a.0, b.0];
+    codes.sort();
+    assert_eq!(
+        codes,
+        [StatusCode::OK, StatusCode::UNPROCESSABLE_ENTITY],
+        "{} / {}",
+        a.1,
+        b.1
+    );
+    let loser = if a.0 == StatusCode::OK { &b.1 } else { &a.1 };
+    assert_eq!(failed(loser), vec!["no_conflict".to_string()], "{loser}");
+}

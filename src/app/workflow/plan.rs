@@ -166,6 +166,16 @@ pub(super) async fn approve(
     who: machine::Actor<'_>,
     comment: Option<String>,
 ) -> Result<LandRequest, WorkflowError> {
+    // One committee approval at a time, from its last check to its publish: a plan approved
+    // meanwhile on the same land is in the index when this one's checks run again, so two
+    // plans that overlap are never both approved (parcels are guarded by their claims; a plan
+    // holds no parcel).
+    static PLAN_APPROVALS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let _one_at_a_time = PLAN_APPROVALS.lock().await;
+    let eval = super::evaluate(app, sub).await?;
+    if !eval.passed() {
+        return Err(WorkflowError::ChecksFailed(eval.checks));
+    }
     let parts = parse_plan(&sub.proposed, &sub.crs)
         .map_err(|e| WorkflowError::Invalid(format!("plan: {e}")))?;
     let now = Utc::now();
