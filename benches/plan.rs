@@ -76,7 +76,7 @@ async fn main() {
     demo::build(store.as_ref(), size, 1, &mut |_, _, _| {})
         .await
         .unwrap();
-    for (name, roles) in [("s", "surveyor"), ("p1", "planner"), ("p2", "planner")] {
+    for (name, roles) in [("bench-s", "surveyor"), ("bench-p1", "planner"), ("bench-p2", "planner")] {
         add_user(
             store.as_ref(),
             NewUser {
@@ -112,7 +112,7 @@ async fn main() {
             }
         }
     };
-    let (s, p1, p2) = (actor("s").await, actor("p1").await, actor("p2").await);
+    let (s, p1, p2) = (actor("bench-s").await, actor("bench-p1").await, actor("bench-p2").await);
     let cols = 50;
     let rows = lots.div_ceil(cols);
     let body: SubmissionBody = serde_json::from_value(plan(rows, cols)).unwrap();
