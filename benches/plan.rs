@@ -4,7 +4,8 @@
 //! streets, then the publish of three layers), each timed once.
 //!
 //! `cargo bench --bench plan [-- city|province|small]` (default `city`); `LOTS` sets the lots
-//! (default 2,000: 40 rows of 50 lots of 20 × 30 m, a 20 m street between each pair of rows).
+//! (default 2,000: 50 rows of 50 plots of 20 × 30 m, four in five lots and one a park, a 20 m
+//! street between each pair of rows).
 
 use std::time::Instant;
 
@@ -44,8 +45,8 @@ fn plan(rows: usize, cols: usize) -> Value {
             for c in 0..cols {
                 no += 1;
                 let x = c as f64 * 20.0;
-                // Every tenth lot is a park, for the public share.
-                let role = if c % 10 == 9 { "public" } else { "lot" };
+                // Every fifth plot is a park, for the public share (a third in all).
+                let role = if c % 5 == 4 { "public" } else { "lot" };
                 features.push(json!({"type": "Feature", "properties": {"role": role, "parcel_no": no.to_string(), "block_no": b.to_string()},
                     "geometry": rect(x, y0, x + 20.0, y1)}));
             }
@@ -114,10 +115,11 @@ async fn main() {
     };
     let (s, p1, p2) = (actor("bench-s").await, actor("bench-p1").await, actor("bench-p2").await);
     let cols = 50;
-    let rows = lots.div_ceil(cols);
+    // Four in five plots of a row are lots.
+    let rows = lots.div_ceil(cols * 4 / 5);
     let body: SubmissionBody = serde_json::from_value(plan(rows, cols)).unwrap();
     println!(
-        "{arg}: {parcels} parcels; a plan of {} rows × {cols} (9 in 10 lots, 1 in 10 parks)",
+        "{arg}: {parcels} parcels; a plan of {} rows × {cols} (4 in 5 plots lots, 1 in 5 parks)",
         rows
     );
 
