@@ -77,7 +77,11 @@ async fn main() {
     demo::build(store.as_ref(), size, 1, &mut |_, _, _| {})
         .await
         .unwrap();
-    for (name, roles) in [("bench-s", "surveyor"), ("bench-p1", "planner"), ("bench-p2", "planner")] {
+    for (name, roles) in [
+        ("bench-s", "surveyor"),
+        ("bench-p1", "planner"),
+        ("bench-p2", "planner"),
+    ] {
         add_user(
             store.as_ref(),
             NewUser {
@@ -113,7 +117,11 @@ async fn main() {
             }
         }
     };
-    let (s, p1, p2) = (actor("bench-s").await, actor("bench-p1").await, actor("bench-p2").await);
+    let (s, p1, p2) = (
+        actor("bench-s").await,
+        actor("bench-p1").await,
+        actor("bench-p2").await,
+    );
     let cols = 50;
     // Four in five plots of a row are lots.
     let rows = lots.div_ceil(cols * 4 / 5);
