@@ -118,6 +118,7 @@ async fn main() {
                 name_en: None,
                 national_id: None,
                 phone: None,
+                email: None,
             },
             "bench",
         )

@@ -92,6 +92,7 @@ async fn main() {
                 name_en: None,
                 national_id: None,
                 phone: None,
+                email: None,
             },
             "bench",
         )

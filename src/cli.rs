@@ -81,6 +81,15 @@ enum Command {
         #[arg(long)]
         check_only: bool,
     },
+    /// Deliver the notification outbox by e-mail and SMS (`[notify]` in the configuration),
+    /// until stopped; `serve` does the same unless `[notify] send = false`.
+    Notify {
+        #[command(flatten)]
+        store: StoreArg,
+        /// Stop once nothing is pending (every delivery sent or given up).
+        #[arg(long)]
+        until_idle: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -111,8 +120,12 @@ enum UserAction {
         /// National id or iqama number (10 digits).
         #[arg(long)]
         national_id: Option<String>,
+        /// Mobile number for SMS notifications (+9665XXXXXXXX or 05XXXXXXXX).
         #[arg(long)]
         phone: Option<String>,
+        /// E-mail address for notifications.
+        #[arg(long)]
+        email: Option<String>,
     },
     /// List accounts (user name, roles, names, disabled); no personal data.
     List {
@@ -286,7 +299,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(a) => (a.store.store.clone(), None),
         Command::Layers(a) => (a.store.clone(), None),
         Command::Demo(a) => (None, a.listen),
-        Command::Backup { store, .. } | Command::Restore { store, .. } => {
+        Command::Backup { store, .. }
+        | Command::Restore { store, .. }
+        | Command::Notify { store, .. } => {
             (store.store.clone(), None)
         }
         Command::User(a) => match &a.action {
@@ -366,7 +381,34 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo(a) => demo_command(a, &settings).await,
+        Command::Notify { until_idle, .. } => notify_command(&settings, until_idle).await,
     }
+}
+
+async fn notify_command(settings: &Settings, until_idle: bool) -> anyhow::Result<ExitCode> {
+    let store = store::open(settings.require_store()?, false)
+        .await
+        .context("open the store")?;
+    let sender = crate::app::notify::sender::Sender::new(store.clone(), &settings.notify)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    if until_idle {
+        let r = sender.drain().await;
+        store.close().await;
+        let r = r?;
+        println!(
+            "notifications: {} sent, {} retried, {} given up",
+            r.sent, r.retried, r.failed
+        );
+    } else {
+        tracing::info!(store = %store.location(), "delivering notifications");
+        sender
+            .run(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await;
+        store.close().await;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn serve(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<()> {
@@ -385,7 +427,18 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<()>
         .with_tile_cache(TileCache::with_megabytes(settings.tile_cache_mb))
         .with_policy(settings.rules.clone(), settings.auth.clone())
         .with_documents(settings.documents.clone())
-        .with_sketch(settings.sketch.clone());
+        .with_sketch(settings.sketch.clone())
+        .with_notify(
+            crate::app::notify::Notifier::new(&settings.notify, &settings.sketch.public_url)
+                .map_err(|e| anyhow::anyhow!(e))?,
+        );
+    if settings.notify.send
+        && (settings.notify.email.is_some() || settings.notify.sms.is_some())
+    {
+        let sender = crate::app::notify::sender::Sender::new(store.clone(), &settings.notify)
+            .map_err(|e| anyhow::anyhow!(e))?;
+        tokio::spawn(async move { sender.run(std::future::pending()).await });
+    }
     let app = Application::bind(listen, state)
         .await
         .with_context(|| format!("listen on {listen}"))?;
@@ -500,6 +553,7 @@ async fn user_command(settings: &Settings, action: UserAction) -> anyhow::Result
             name_en,
             national_id,
             phone,
+            email,
             ..
         } => {
             let mut password = String::new();
@@ -515,6 +569,7 @@ async fn user_command(settings: &Settings, action: UserAction) -> anyhow::Result
                 name_en,
                 national_id,
                 phone,
+                email,
             };
             auth::add_user(store.as_ref(), new, &by).await.map(|u| {
                 println!("added {} ({}), id {}", u.username, u.roles, u.id.0);

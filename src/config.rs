@@ -65,6 +65,9 @@ pub struct FileConfig {
     /// What survey sketches print (`[sketch]`: `amanah_ar`, `amanah_en`, `public_url`).
     #[serde(default)]
     pub sketch: crate::app::sketch::SketchSettings,
+    /// Notifications (`[notify]`, `[notify.email]`, `[notify.sms]`).
+    #[serde(default)]
+    pub notify: crate::app::notify::NotifyConfig,
 }
 
 /// What went wrong reading the configuration.
@@ -122,6 +125,7 @@ pub struct Settings {
     pub auth: AuthConfig,
     pub documents: DocumentsConfig,
     pub sketch: crate::app::sketch::SketchSettings,
+    pub notify: crate::app::notify::NotifyConfig,
 }
 
 impl Settings {
@@ -151,6 +155,7 @@ impl Settings {
             auth: file.auth,
             documents: file.documents,
             sketch: file.sketch,
+            notify: file.notify,
         })
     }
 

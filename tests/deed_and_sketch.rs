@@ -49,6 +49,7 @@ async fn citizen_with_id(city: &City, name: &str, national_id: &str) -> String {
             name_en: Some(format!("Owner {name}")),
             national_id: Some(national_id.into()),
             phone: None,
+            email: None,
         },
         "test",
     )

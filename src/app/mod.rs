@@ -7,7 +7,8 @@
 //!   unit of work with its audit rows;
 //! - `publish`: after a commit, the index's change set and the purge of the tiles it touches;
 //! - `audit`: the actor and the rows their actions leave;
-//! - `documents`: files attached to land requests (who may add and read them, what is taken).
+//! - `documents`: files attached to land requests (who may add and read them, what is taken);
+//! - `notify`: who hears of each step, the outbox written with it, and the sender.
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ pub mod auth;
 pub mod documents;
 pub mod failpoint;
 pub mod history;
+pub mod notify;
 pub mod plan_file;
 pub mod publish;
 pub mod sketch;
@@ -46,6 +48,8 @@ pub struct App {
     pub documents: documents::DocumentsConfig,
     /// What survey sketches print (`[sketch]`: the Amanah's names, the public address).
     pub sketch: sketch::SketchSettings,
+    /// Templates and channels of notifications (`[notify]`).
+    pub notify: notify::Notifier,
 }
 
 impl App {
@@ -68,6 +72,7 @@ impl App {
             rules,
             documents: documents::DocumentsConfig::default(),
             sketch: sketch::SketchSettings::default(),
+            notify: notify::Notifier::default(),
         }
     }
 }

@@ -147,6 +147,9 @@ pub struct User {
     pub national_id: Option<String>,
     #[serde(skip)]
     pub phone: Option<String>,
+    /// Where e-mail notifications go.
+    #[serde(skip)]
+    pub email: Option<String>,
     pub disabled: bool,
 }
 

@@ -16,6 +16,7 @@ pub mod geodesy;
 pub mod geojson;
 pub mod geometry;
 pub mod layer;
+pub mod notification;
 pub mod opening_hours;
 pub mod public;
 pub mod register;

@@ -115,6 +115,7 @@ pub fn own_profile(u: &User) -> Value {
     let mut v = serde_json::to_value(u).unwrap_or(Value::Null);
     v["national_id"] = json!(u.national_id);
     v["phone"] = json!(u.phone);
+    v["email"] = json!(u.email);
     v
 }
 

@@ -28,6 +28,7 @@ mod body;
 mod documents;
 mod error;
 mod hardening;
+mod notifications;
 mod health;
 mod ogc;
 mod params;
@@ -106,6 +107,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .merge(auth::routes())
+        .merge(notifications::routes())
         .merge(requests::routes())
         .merge(documents::routes(&state))
         .merge(plan_upload::routes())

@@ -51,6 +51,25 @@ impl AppState {
         );
         app.documents = self.app.documents.clone();
         app.sketch = sketch;
+        app.notify = self.app.notify.clone();
+        self.app = Arc::new(app);
+        self
+    }
+
+    /// The same state writing notifications with `notify`'s templates and channels.
+    pub fn with_notify(mut self, notify: crate::app::notify::Notifier) -> AppState {
+        let mut app = App::new(
+            self.store.clone(),
+            self.index.clone(),
+            self.tiles.clone(),
+            self.categories.clone(),
+            self.app.rules.clone(),
+            self.app.auth.config().clone(),
+            self.app.history.clone(),
+        );
+        app.documents = self.app.documents.clone();
+        app.sketch = self.app.sketch.clone();
+        app.notify = notify;
         self.app = Arc::new(app);
         self
     }
@@ -67,6 +86,7 @@ impl AppState {
         );
         app.documents = docs;
         app.sketch = self.app.sketch.clone();
+        app.notify = self.app.notify.clone();
         self.app = Arc::new(app);
         self
     }

@@ -9,10 +9,13 @@ use std::collections::HashSet;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::domain::account::{Account, Roles, User, UserId, Username};
+use crate::domain::account::{Account, Role, Roles, User, UserId, Username};
 use crate::domain::attributes::Owner;
 use crate::domain::audit::{AuditEntry, AuditQuery};
 use crate::domain::document::{DocumentId, DocumentInfo, NewDocument};
+use crate::domain::notification::{
+    Attempt, DueDelivery, NewNotification, Notification, OutboxCounts,
+};
 use crate::domain::request::{LandRequest, RequestEvent, RequestFilter, RequestId};
 use crate::domain::{Bbox, Feature, FeatureId, LayerKind};
 
@@ -232,6 +235,46 @@ pub trait Store: Send + Sync + 'static {
 
     /// A secret the store keeps (such as the key that signs issued documents).
     async fn secret(&self, name: &str) -> Result<Option<String>, StoreError>;
+
+    /// A user's notifications, newest first: at most `limit`, older than `before` when given,
+    /// only the unread ones when `unread`.
+    async fn notifications(
+        &self,
+        user: UserId,
+        query: &NotificationQuery,
+    ) -> Result<Vec<Notification>, StoreError>;
+
+    /// Marks a user's notification read; false when they have none with that id.
+    async fn mark_notification_read(
+        &self,
+        user: UserId,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+
+    /// Claims up to `limit` deliveries due at `now` (pending, their time come, held by no other
+    /// sender) until `until`, counting the attempt; in one transaction, so that two senders
+    /// never claim one delivery.
+    async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<DueDelivery>, StoreError>;
+
+    /// Records what became of an attempt and releases the claim.
+    async fn finish_delivery(&self, id: i64, attempt: &Attempt) -> Result<(), StoreError>;
+
+    /// Deliveries by state.
+    async fn outbox_counts(&self) -> Result<OutboxCounts, StoreError>;
+}
+
+/// Which of a user's notifications to list.
+#[derive(Clone, Copy, Debug)]
+pub struct NotificationQuery {
+    pub limit: u32,
+    pub before: Option<i64>,
+    pub unread: bool,
 }
 
 /// A new account.
@@ -244,6 +287,7 @@ pub struct NewAccount {
     pub name_en: Option<String>,
     pub national_id: Option<String>,
     pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 /// One transaction over the whole store. Everything done through it becomes visible at once at
@@ -341,6 +385,18 @@ pub trait UnitOfWork: Send {
 
     /// How many documents were issued with a serial starting with `prefix`.
     async fn issued_count(&mut self, prefix: &str) -> Result<u64, StoreError>;
+
+    /// A user by id, read inside the transaction.
+    async fn user(&mut self, id: UserId) -> Result<Option<User>, StoreError>;
+
+    /// The enabled users holding `role`.
+    async fn users_with_role(&mut self, role: Role) -> Result<Vec<User>, StoreError>;
+
+    /// The enabled users whose national id is the owner's of one of `parcels`.
+    async fn owner_users(&mut self, parcels: &[FeatureId]) -> Result<Vec<User>, StoreError>;
+
+    /// Writes a notification and its deliveries to the outbox.
+    async fn add_notification(&mut self, n: &NewNotification) -> Result<i64, StoreError>;
 
     /// Makes everything visible at once.
     async fn commit(self: Box<Self>) -> Result<(), StoreError>;

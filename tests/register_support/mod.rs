@@ -64,6 +64,7 @@ pub async fn city() -> City {
                 name_en: Some(format!("Test {name}")),
                 national_id: None,
                 phone: None,
+                email: None,
             },
             "test",
         )

@@ -204,6 +204,7 @@ pub struct NewUser {
     pub name_en: Option<String>,
     pub national_id: Option<String>,
     pub phone: Option<String>,
+    pub email: Option<String>,
 }
 
 /// Adds an account (audited as done by `by`, e.g. the command line).
@@ -226,7 +227,18 @@ pub async fn add_user(store: &dyn Store, new: NewUser, by: &str) -> Result<User,
         name_ar: new.name_ar,
         name_en: new.name_en,
         national_id: new.national_id,
-        phone: new.phone,
+        phone: new
+            .phone
+            .as_deref()
+            .map(crate::app::notify::contact::mobile)
+            .transpose()
+            .map_err(|e| AuthError::Invalid(format!("--phone: {e}")))?,
+        email: new
+            .email
+            .as_deref()
+            .map(crate::app::notify::contact::email)
+            .transpose()
+            .map_err(|e| AuthError::Invalid(format!("--email: {e}")))?,
     };
     let mut uow = store.begin().await?;
     let id = uow.create_user(&account).await?;

@@ -263,7 +263,7 @@ pub(super) async fn approve(
     r.updated_at = now;
     r.version += 1;
     uow.update_request(&r).await?;
-    record(&mut *uow, actor, &r, Some(from), t, comment).await?;
+    record(&app.notify, &mut *uow, actor, &r, Some(from), t, comment).await?;
     let mut change = actor.request_entry(
         match kind {
             LineageKind::Split => "register.split",
@@ -342,7 +342,7 @@ async fn issue(
     r.updated_at = now;
     r.version += 1;
     uow.update_request(&r).await?;
-    record(&mut *uow, actor, &r, Some(from), t, comment).await?;
+    record(&app.notify, &mut *uow, actor, &r, Some(from), t, comment).await?;
     let mut e = actor.request_entry("document.issue", t.role, r.id);
     e.at = now;
     e.detail = Some(format!("survey sketch {serial}"));

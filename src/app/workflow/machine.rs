@@ -334,6 +334,7 @@ mod tests {
             name_en: None,
             national_id: None,
             phone: None,
+            email: None,
             disabled: false,
         }
     }

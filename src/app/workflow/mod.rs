@@ -204,7 +204,7 @@ pub async fn submit(
     if t.effects.contains(&Effect::ClaimParcels) && r.kind.changes_register() {
         uow.claim_parcels(r.id, &r.parcels).await?;
     }
-    record(&mut *uow, actor, &r, None, t, None).await?;
+    record(&app.notify, &mut *uow, actor, &r, None, t, None).await?;
     uow.commit().await?;
     Ok(r)
 }
@@ -242,7 +242,7 @@ pub async fn prepare(
     r.updated_at = Utc::now();
     r.version += 1;
     uow.update_request(&r).await?;
-    record(&mut *uow, actor, &r, Some(from), t, sub.note.clone()).await?;
+    record(&app.notify, &mut *uow, actor, &r, Some(from), t, sub.note.clone()).await?;
     uow.commit().await?;
     Ok(r)
 }
@@ -285,7 +285,7 @@ pub async fn amend(
         uow.claim_parcels(r.id, &r.parcels).await?;
     }
     uow.update_request(&r).await?;
-    record(&mut *uow, actor, &r, Some(from), t, None).await?;
+    record(&app.notify, &mut *uow, actor, &r, Some(from), t, None).await?;
     uow.commit().await?;
     Ok(r)
 }
@@ -403,7 +403,7 @@ async fn simple(
         uow.release_parcels(r.id).await?;
     }
     uow.update_request(&r).await?;
-    record(&mut *uow, actor, &r, Some(from), t, comment).await?;
+    record(&app.notify, &mut *uow, actor, &r, Some(from), t, comment).await?;
     uow.commit().await?;
     Ok(r)
 }
@@ -421,8 +421,9 @@ fn clean_comment(c: Option<String>) -> Result<Option<String>, WorkflowError> {
     Ok(c)
 }
 
-/// The history row and the audit row of a step.
+/// The history row, the audit row and the notifications of a step.
 async fn record(
+    notify: &crate::app::notify::Notifier,
     uow: &mut dyn UnitOfWork,
     actor: &Actor,
     r: &LandRequest,
@@ -442,12 +443,22 @@ async fn record(
     .await?;
     let mut e = actor.request_entry(t.command.action(), t.role, r.id);
     e.at = r.updated_at;
-    e.detail = comment;
+    e.detail = comment.clone();
     if matches!(
         t.command,
         Command::Submit | Command::Amend | Command::Prepare
     ) {
         e.fids_before = r.parcels.clone();
     }
-    uow.append_audit(&e).await
+    uow.append_audit(&e).await?;
+    let c = current(r);
+    let step = crate::app::notify::Step {
+        command: t.command,
+        to: t.to,
+        actor: actor.user.id,
+        submitted_by: r.submitted_by,
+        surveyor: r.surveyor,
+        technical_reviewer: c.technical_reviewer,
+    };
+    crate::app::notify::enqueue(uow, notify, actor, r, &step, comment.as_deref()).await
 }

@@ -37,7 +37,7 @@ pub(super) async fn technical(
     r.updated_at = Utc::now();
     r.version += 1;
     uow.update_request(&r).await?;
-    record(&mut *uow, actor, &r, Some(from), t, comment).await?;
+    record(&app.notify, &mut *uow, actor, &r, Some(from), t, comment).await?;
     uow.commit().await?;
     Ok(r)
 }
@@ -201,7 +201,7 @@ pub(super) async fn approve(
     r.updated_at = now;
     r.version += 1;
     uow.update_request(&r).await?;
-    record(&mut *uow, actor, &r, Some(from), t, comment).await?;
+    record(&app.notify, &mut *uow, actor, &r, Some(from), t, comment).await?;
     let mut change = actor.request_entry("register.plan", t.role, r.id);
     change.at = now;
     change.fids_after = lot_fids.clone();

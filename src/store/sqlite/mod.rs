@@ -29,6 +29,7 @@ use crate::domain::{Bbox, FeatureId, LayerKind};
 pub mod backup;
 mod documents;
 mod functions;
+mod notifications;
 pub mod gpkg_blob;
 mod queries;
 mod records;
@@ -396,5 +397,45 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(StoreError::query("reading a secret"))
+    }
+
+    async fn notifications(
+        &self,
+        user: UserId,
+        query: &crate::store::NotificationQuery,
+    ) -> Result<Vec<crate::domain::notification::Notification>, StoreError> {
+        notifications::list(&self.pool, user, query).await
+    }
+
+    async fn mark_notification_read(
+        &self,
+        user: UserId,
+        id: i64,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        notifications::mark_read(&self.pool, user, id, at).await
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<crate::domain::notification::DueDelivery>, StoreError> {
+        notifications::claim(&self.pool, now, until, limit).await
+    }
+
+    async fn finish_delivery(
+        &self,
+        id: i64,
+        attempt: &crate::domain::notification::Attempt,
+    ) -> Result<(), StoreError> {
+        notifications::finish(&self.pool, id, attempt).await
+    }
+
+    async fn outbox_counts(
+        &self,
+    ) -> Result<crate::domain::notification::OutboxCounts, StoreError> {
+        notifications::counts(&self.pool).await
     }
 }

@@ -19,7 +19,7 @@ fn corrupt(table: &str, id: i64, reason: impl std::fmt::Display) -> StoreError {
 
 /// Column list of `users` as `user()` reads it.
 pub const USER_COLUMNS: &str =
-    "id, username, roles, name_ar, name_en, national_id, phone, disabled, password_hash";
+    "id, username, roles, name_ar, name_en, national_id, phone, disabled, password_hash, email";
 
 /// A `users` row (selected with `USER_COLUMNS`).
 pub fn account(r: &SqliteRow) -> Result<Account, StoreError> {
@@ -35,6 +35,7 @@ pub fn account(r: &SqliteRow) -> Result<Account, StoreError> {
         national_id: r.get(5),
         phone: r.get(6),
         disabled: r.get::<i64, _>(7) != 0,
+        email: r.get(9),
     };
     Ok(Account {
         user,

@@ -126,7 +126,7 @@ impl UnitOfWork for SqliteUnit {
     async fn create_user(&mut self, a: &NewAccount) -> Result<UserId, StoreError> {
         let r = sqlx::query(
             "INSERT INTO users (username, password_hash, roles, name_ar, name_en, national_id, \
-             phone, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             phone, email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(a.username.as_str())
         .bind(&a.password_hash)
@@ -135,6 +135,7 @@ impl UnitOfWork for SqliteUnit {
         .bind(&a.name_en)
         .bind(&a.national_id)
         .bind(&a.phone)
+        .bind(&a.email)
         .bind(timestamp(Utc::now()))
         .fetch_one(&mut *self.tx)
         .await;
@@ -396,6 +397,34 @@ impl UnitOfWork for SqliteUnit {
                 .await
                 .map_err(StoreError::query("counting issued documents"))?;
         Ok(u64::try_from(n).unwrap_or(0))
+    }
+
+    async fn user(
+        &mut self,
+        id: UserId,
+    ) -> Result<Option<crate::domain::account::User>, StoreError> {
+        super::notifications::user(&mut self.tx, id).await
+    }
+
+    async fn users_with_role(
+        &mut self,
+        role: crate::domain::account::Role,
+    ) -> Result<Vec<crate::domain::account::User>, StoreError> {
+        super::notifications::users_with_role(&mut self.tx, role).await
+    }
+
+    async fn owner_users(
+        &mut self,
+        parcels: &[FeatureId],
+    ) -> Result<Vec<crate::domain::account::User>, StoreError> {
+        super::notifications::owner_users(&mut self.tx, parcels).await
+    }
+
+    async fn add_notification(
+        &mut self,
+        n: &crate::domain::notification::NewNotification,
+    ) -> Result<i64, StoreError> {
+        super::notifications::add(&mut self.tx, n).await
     }
 
     async fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
