@@ -301,9 +301,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(a) => (None, a.listen),
         Command::Backup { store, .. }
         | Command::Restore { store, .. }
-        | Command::Notify { store, .. } => {
-            (store.store.clone(), None)
-        }
+        | Command::Notify { store, .. } => (store.store.clone(), None),
         Command::User(a) => match &a.action {
             UserAction::Add { store, .. }
             | UserAction::List { store }
@@ -432,9 +430,7 @@ async fn serve(store: Arc<dyn Store>, settings: &Settings) -> anyhow::Result<()>
             crate::app::notify::Notifier::new(&settings.notify, &settings.sketch.public_url)
                 .map_err(|e| anyhow::anyhow!(e))?,
         );
-    if settings.notify.send
-        && (settings.notify.email.is_some() || settings.notify.sms.is_some())
-    {
+    if settings.notify.send && (settings.notify.email.is_some() || settings.notify.sms.is_some()) {
         let sender = crate::app::notify::sender::Sender::new(store.clone(), &settings.notify)
             .map_err(|e| anyhow::anyhow!(e))?;
         tokio::spawn(async move { sender.run(std::future::pending()).await });

@@ -152,7 +152,7 @@ async fn the_issued_sketch_is_a_pdf_whose_coordinates_match_proj_to_the_centimet
             name_en: None,
             national_id: Some(owner_id),
             phone: None,
-                email: None,
+            email: None,
         },
         "test",
     )

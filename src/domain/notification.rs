@@ -167,7 +167,10 @@ pub struct DueDelivery {
 pub enum Attempt {
     Sent(DateTime<Utc>),
     /// Try again at this time.
-    Retry { at: DateTime<Utc>, error: String },
+    Retry {
+        at: DateTime<Utc>,
+        error: String,
+    },
     /// Give up (a permanent refusal, or too many attempts).
     Failed(String),
 }

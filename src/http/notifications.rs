@@ -36,16 +36,17 @@ async fn list(
             .ok()
             .filter(|n| (1..=MAX_LIMIT).contains(n))
             .ok_or_else(|| {
-                ApiError::BadRequest(format!("limit {s:?}: give a whole number from 1 to {MAX_LIMIT}"))
+                ApiError::BadRequest(format!(
+                    "limit {s:?}: give a whole number from 1 to {MAX_LIMIT}"
+                ))
             })?,
     };
     let before = q
         .before
         .as_deref()
         .map(|s| {
-            s.parse::<i64>().map_err(|_| {
-                ApiError::BadRequest(format!("before {s:?}: give a notification id"))
-            })
+            s.parse::<i64>()
+                .map_err(|_| ApiError::BadRequest(format!("before {s:?}: give a notification id")))
         })
         .transpose()?;
     let unread = match q.unread.as_deref() {
@@ -92,9 +93,7 @@ async fn read(
     {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::NotFound(format!(
-            "you have no notification {id}"
-        )))
+        Err(ApiError::NotFound(format!("you have no notification {id}")))
     }
 }
 

@@ -144,7 +144,10 @@ mod tests {
         };
         assert_eq!(
             audience(&s, &[], &[]),
-            vec![(UserId(1), Reason::Submitter), (UserId(3), Reason::Reviewer)]
+            vec![
+                (UserId(1), Reason::Submitter),
+                (UserId(3), Reason::Reviewer)
+            ]
         );
         // The technical approval itself goes to the committee queue, not back to the reviewer.
         let s = Step {
@@ -163,7 +166,10 @@ mod tests {
     #[test]
     fn queues_are_for_waiting_states_only() {
         assert_eq!(queue_role(RequestStatus::Submitted), Some(Role::Planner));
-        assert_eq!(queue_role(RequestStatus::TechnicalApproved), Some(Role::Planner));
+        assert_eq!(
+            queue_role(RequestStatus::TechnicalApproved),
+            Some(Role::Planner)
+        );
         assert_eq!(queue_role(RequestStatus::Requested), Some(Role::Surveyor));
         for s in [
             RequestStatus::InReview,

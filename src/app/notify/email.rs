@@ -120,7 +120,12 @@ mod tests {
             from: "not an address".into(),
             timeout_s: 5,
         };
-        assert!(Email::new(&c).err().unwrap().contains("[notify.email] from"));
+        assert!(
+            Email::new(&c)
+                .err()
+                .unwrap()
+                .contains("[notify.email] from")
+        );
         let c = EmailConfig {
             smtp_url: "gopher://x".into(),
             from: "noreply@example.gov.sa".into(),

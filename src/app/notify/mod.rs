@@ -105,9 +105,10 @@ impl Notifier {
     /// The notifier of `config`; `fallback_url` is used when `[notify] public_url` is empty.
     pub fn new(config: &NotifyConfig, fallback_url: &str) -> Result<Notifier, String> {
         let overrides = match &config.templates {
-            Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
-                format!("[notify] templates: cannot read {}: {e}", p.display())
-            })?),
+            Some(p) => Some(
+                std::fs::read_to_string(p)
+                    .map_err(|e| format!("[notify] templates: cannot read {}: {e}", p.display()))?,
+            ),
             None => None,
         };
         let url = if config.public_url.is_empty() {
@@ -154,7 +155,11 @@ pub async fn enqueue(
     step: &Step,
     comment: Option<&str>,
 ) -> Result<(), StoreError> {
-    let owners = uow.owner_users(&r.parcels).await?;
+    // The owners of the parcels asked about, and of the versions an approval made (a deed
+    // update's new owner hears of it too).
+    let mut parcels = r.parcels.clone();
+    parcels.extend(r.created.iter().copied());
+    let owners = uow.owner_users(&parcels).await?;
     let queue = match audience::queue_role(step.to) {
         Some(role) => uow.users_with_role(role).await?,
         None => Vec::new(),

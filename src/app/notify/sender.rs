@@ -57,9 +57,9 @@ pub fn outcome(
     match result {
         Ok(()) => Attempt::Sent(now),
         Err(SendError::Permanent(e)) => Attempt::Failed(e),
-        Err(SendError::Transient(e)) if attempts >= c.max_attempts => Attempt::Failed(format!(
-            "{e} (given up after {attempts} attempts)"
-        )),
+        Err(SendError::Transient(e)) if attempts >= c.max_attempts => {
+            Attempt::Failed(format!("{e} (given up after {attempts} attempts)"))
+        }
         Err(SendError::Transient(e)) => {
             let wait = backoff(attempts, c.retry_base_s, c.retry_max_s);
             let wait = chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(1));
@@ -96,8 +96,7 @@ impl Sender {
                 config.lease_s
             ));
         }
-        if config.max_attempts == 0 || !(config.retry_base_s >= 0.0 && config.retry_max_s >= 0.0)
-        {
+        if config.max_attempts == 0 || !(config.retry_base_s >= 0.0 && config.retry_max_s >= 0.0) {
             return Err("[notify]: max_attempts ≥ 1, retry_base_s and retry_max_s ≥ 0".into());
         }
         Ok(Sender {
@@ -209,8 +208,13 @@ mod tests {
 
     #[test]
     fn the_wait_doubles_up_to_the_cap() {
-        let w: Vec<f64> = (1..=8).map(|a| backoff(a, 30.0, 600.0).as_secs_f64()).collect();
-        assert_eq!(w, vec![30.0, 60.0, 120.0, 240.0, 480.0, 600.0, 600.0, 600.0]);
+        let w: Vec<f64> = (1..=8)
+            .map(|a| backoff(a, 30.0, 600.0).as_secs_f64())
+            .collect();
+        assert_eq!(
+            w,
+            vec![30.0, 60.0, 120.0, 240.0, 480.0, 600.0, 600.0, 600.0]
+        );
         assert_eq!(backoff(u32::MAX, 30.0, 3600.0).as_secs_f64(), 3600.0);
         assert_eq!(backoff(0, 30.0, 3600.0).as_secs_f64(), 30.0);
     }

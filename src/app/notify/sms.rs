@@ -147,11 +147,9 @@ fn fill(v: &Value, with: &[(&str, &str)]) -> Value {
             Value::String(s)
         }
         Value::Array(a) => Value::Array(a.iter().map(|x| fill(x, with)).collect()),
-        Value::Object(o) => Value::Object(
-            o.iter()
-                .map(|(k, x)| (k.clone(), fill(x, with)))
-                .collect(),
-        ),
+        Value::Object(o) => {
+            Value::Object(o.iter().map(|(k, x)| (k.clone(), fill(x, with))).collect())
+        }
         other => other.clone(),
     }
 }
@@ -165,7 +163,11 @@ mod tests {
         let body = json!({"msisdn": "{to}", "sms": {"text": "{text}", "n": 1}, "tags": ["{key}"]});
         let got = fill(
             &body,
-            &[("{to}", "+966551234567"), ("{text}", "\"}, {\"x\": 1"), ("{key}", "k")],
+            &[
+                ("{to}", "+966551234567"),
+                ("{text}", "\"}, {\"x\": 1"),
+                ("{key}", "k"),
+            ],
         );
         assert_eq!(
             got,
@@ -185,6 +187,11 @@ mod tests {
         assert!(Sms::new(&c).err().unwrap().contains("http"));
         c.url = "http://127.0.0.1:9/send".into();
         c.auth_env = Some("MADINATI_TEST_NO_SUCH_VARIABLE".into());
-        assert!(Sms::new(&c).err().unwrap().contains("MADINATI_TEST_NO_SUCH_VARIABLE"));
+        assert!(
+            Sms::new(&c)
+                .err()
+                .unwrap()
+                .contains("MADINATI_TEST_NO_SUCH_VARIABLE")
+        );
     }
 }

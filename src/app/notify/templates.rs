@@ -90,7 +90,8 @@ impl Templates {
         let mut by_step = BTreeMap::new();
         for (origin, text) in [("built-in", Some(BUILT_IN)), ("file", overrides)] {
             let Some(text) = text else { continue };
-            let file: File = toml::from_str(text).map_err(|e| format!("{origin} templates: {e}"))?;
+            let file: File =
+                toml::from_str(text).map_err(|e| format!("{origin} templates: {e}"))?;
             for (audience, table) in [(Audience::Party, file.party), (Audience::Queue, file.queue)]
             {
                 for (status, t) in table {
@@ -278,8 +279,14 @@ mod tests {
         let t = Templates::load(None).unwrap();
         let m = t.render(Reason::Submitter, &facts());
         assert_eq!(m.subject_ar, "طلب رقم 42 (فرز): أُعيد للتعديل");
-        assert_eq!(m.subject_en, "Request 42 (subdivision): returned for changes");
-        assert!(m.body_ar.starts_with("أعاد م. سارة الطلب رقم 42 (فرز) للتعديل."));
+        assert_eq!(
+            m.subject_en,
+            "Request 42 (subdivision): returned for changes"
+        );
+        assert!(
+            m.body_ar
+                .starts_with("أعاد م. سارة الطلب رقم 42 (فرز) للتعديل.")
+        );
         assert!(m.body_en.contains("Comment: widen the street side"));
         assert!(m.body_ar.contains("الملاحظة: widen the street side"));
         assert!(m.body_en.ends_with("https://gis.example.sa/#request=42"));

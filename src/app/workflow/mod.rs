@@ -242,7 +242,16 @@ pub async fn prepare(
     r.updated_at = Utc::now();
     r.version += 1;
     uow.update_request(&r).await?;
-    record(&app.notify, &mut *uow, actor, &r, Some(from), t, sub.note.clone()).await?;
+    record(
+        &app.notify,
+        &mut *uow,
+        actor,
+        &r,
+        Some(from),
+        t,
+        sub.note.clone(),
+    )
+    .await?;
     uow.commit().await?;
     Ok(r)
 }

@@ -29,8 +29,8 @@ use crate::domain::{Bbox, FeatureId, LayerKind};
 pub mod backup;
 mod documents;
 mod functions;
-mod notifications;
 pub mod gpkg_blob;
+mod notifications;
 mod queries;
 mod records;
 mod rows;
@@ -433,9 +433,7 @@ impl Store for SqliteStore {
         notifications::finish(&self.pool, id, attempt).await
     }
 
-    async fn outbox_counts(
-        &self,
-    ) -> Result<crate::domain::notification::OutboxCounts, StoreError> {
+    async fn outbox_counts(&self) -> Result<crate::domain::notification::OutboxCounts, StoreError> {
         notifications::counts(&self.pool).await
     }
 }

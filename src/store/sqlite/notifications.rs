@@ -159,7 +159,7 @@ pub async fn list(
         .await
         .map_err(StoreError::query("reading notification deliveries"))?
         .iter()
-        .map(|d| delivery_state(d))
+        .map(delivery_state)
         .collect::<Result<Vec<_>, _>>()?;
         out.push(Notification {
             id,
@@ -296,11 +296,10 @@ pub async fn finish(pool: &SqlitePool, id: i64, attempt: &Attempt) -> Result<(),
 
 /// Deliveries by state.
 pub async fn counts(pool: &SqlitePool) -> Result<OutboxCounts, StoreError> {
-    let rows =
-        sqlx::query("SELECT status, count(*) FROM notification_deliveries GROUP BY status")
-            .fetch_all(pool)
-            .await
-            .map_err(StoreError::query("counting deliveries"))?;
+    let rows = sqlx::query("SELECT status, count(*) FROM notification_deliveries GROUP BY status")
+        .fetch_all(pool)
+        .await
+        .map_err(StoreError::query("counting deliveries"))?;
     let mut c = OutboxCounts::default();
     for r in &rows {
         let n = u64::try_from(r.get::<i64, _>(1)).unwrap_or(0);
