@@ -49,6 +49,9 @@ async fn the_role_matrix() {
             break;
         }
     }
+    // surveyor2's receipt of the submission: nobody else's to mark read.
+    let (_, inbox) = call(app, "GET", "/api/me/notifications", Some(&surveyor2), None).await;
+    let receipt = inbox["notifications"][0]["id"].as_i64().unwrap();
     use StatusCode as S;
     let (u, f, ok, nf, cf, unp) = (
         S::UNAUTHORIZED,
@@ -79,6 +82,9 @@ async fn the_role_matrix() {
         ("GET", format!("/api/requests/{id}/sketch.pdf"), None, [u, nf, nf, cf, cf]),
         ("POST", format!("/api/requests/{id}/prepare"), Some(body.clone()), [u, f, nf, f, f]),
         ("GET", "/verify/SK-2026-000001.0000000000000000000000000000000000000000".into(), None, [nf, nf, nf, nf, nf]),
+        // Everyone signed in has an inbox of their own, and only of their own.
+        ("GET", "/api/me/notifications".into(), None, [u, ok, ok, ok, ok]),
+        ("POST", format!("/api/me/notifications/{receipt}/read"), None, [u, nf, nf, nf, nf]),
     ];
     let mut wrong = Vec::new();
     for (method, uri, body, want) in &matrix {

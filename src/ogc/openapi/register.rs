@@ -141,6 +141,23 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
             json!({"get": op("Accounts", "The signed-in user, with their roles.", "me", None, ("200", "The user."), &["401"], false)}),
         ),
         (
+            "/api/me/notifications",
+            json!({"get": {
+                "tags": ["Accounts"], "summary": "One's own notifications, newest first: every step of a request one submitted, surveys or owns a parcel of, and (planners) the requests waiting for review; each in Arabic and English, with the state of its e-mail and SMS deliveries.", "operationId": "myNotifications",
+                "parameters": [
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}},
+                    {"name": "before", "in": "query", "description": "A notification id: the page after it (next_before of the previous page).", "schema": {"type": "integer"}},
+                    {"name": "unread", "in": "query", "schema": {"type": "boolean"}},
+                ],
+                "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+                "responses": responses("200", "{\"notifications\": [{\"id\", \"request\", \"event\", \"reason\": \"submitter\" | \"surveyor\" | \"owner\" | \"reviewer\" | \"queue\", \"subject_ar\", \"subject_en\", \"body_ar\", \"body_en\", \"created_at\", \"read_at\", \"deliveries\": [{\"channel\": \"email\" | \"sms\", \"status\": \"pending\" | \"sent\" | \"failed\", \"attempts\", \"sent_at\"}]}], \"next_before\"}", &["400", "401"]),
+            }}),
+        ),
+        (
+            "/api/me/notifications/{id}/read",
+            json!({"parameters": path_id("id", "The notification's number."), "post": op("Accounts", "Mark one of one's notifications read.", "readNotification", None, ("204", "Marked read."), &["400", "401", "403", "404"], false)}),
+        ),
+        (
             "/api/requests",
             json!({
                 "post": op(t, "Submit a subdivision, merge, deed update or survey sketch (a surveyor; a deed update or sketch also its parcel's owner as a citizen, by national id). Every check runs; if one fails nothing is stored (422); a failure a planner may accept (area_tolerance, corner_shift) is flagged and the request submitted. An owner's sketch request waits as requested until a surveyor prepares it.", "submitRequest", Some(SUBMISSION), ("201", "{\"id\", \"status\": \"submitted\", \"checks\"}"), &["400", "401", "403", "409", "413", "422"], false),
