@@ -433,3 +433,58 @@ async fn the_geopackage_keeps_token_hashes_and_an_append_only_audit_log() {
         assert!(e.to_string().contains("append-only"), "{e}");
     }
 }
+
+/// Mass assignment: a citizen (or anyone) cannot set a request's status, its author, what it
+/// created or its history through the body: unknown fields are refused with their name, and
+/// nothing is stored.
+#[tokio::test]
+async fn fields_the_server_owns_cannot_be_set_by_a_body() {
+    let city = city().await;
+    let app = &city.app;
+    let citizen = login(app, "citizen").await;
+    let surveyor = login(app, "surveyor").await;
+    let (_, before) = call(app, "GET", "/api/requests", Some(&surveyor), None).await;
+    for (token, field, value) in [
+        (&citizen, "status", json!("approved")),
+        (&citizen, "submitted_by", json!(1)),
+        (&citizen, "created", json!([1, 2])),
+        (&surveyor, "history", json!([])),
+        (&surveyor, "id", json!(1)),
+        (&surveyor, "reviewer", json!(4)),
+    ] {
+        let mut body = json!({"kind": "survey_sketch", "parcels": [1]});
+        body[field] = value;
+        let (s, v) = call(app, "POST", "/api/requests", Some(token), Some(body)).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{field}: {v}");
+        assert!(
+            v["description"].as_str().unwrap_or("").contains(field),
+            "{field}: {v}"
+        );
+    }
+    let (_, after) = call(app, "GET", "/api/requests", Some(&surveyor), None).await;
+    assert_eq!(before, after);
+}
+
+/// Guessing passwords from one address across many user names is throttled by address too:
+/// after `max_failures` failures, even a right password from that address waits, while the
+/// same user signs in from another address.
+#[tokio::test]
+async fn failures_from_one_address_lock_that_address_out() {
+    let city = city().await;
+    let auth = &city.state.app.auth;
+    for name in ["planner", "planner2", "admin", "both", "surveyor2"] {
+        let r = auth.login(name, "wrong password!", Some("10.9.8.7")).await;
+        assert!(
+            matches!(r, Err(madinati::app::auth::AuthError::BadCredentials)),
+            "{name}: {:?}",
+            r.err()
+        );
+    }
+    let r = auth.login("surveyor", PASSWORD, Some("10.9.8.7")).await;
+    assert!(
+        matches!(r, Err(madinati::app::auth::AuthError::Throttled(_))),
+        "{:?}",
+        r.err()
+    );
+    assert!(auth.login("surveyor", PASSWORD, Some("10.9.8.8")).await.is_ok());
+}

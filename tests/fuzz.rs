@@ -78,7 +78,9 @@ fn cases() -> u32 {
 fn config(divide: u32) -> ProptestConfig {
     ProptestConfig {
         cases: (cases() / divide).max(8),
-        failure_persistence: None,
+        // Anything found is written beside this file (`fuzz.proptest-regressions`) and replayed
+        // first on every later run: commit it with the fix.
+        failure_persistence: Some(Box::new(FileFailurePersistence::WithSource("regressions"))),
         ..ProptestConfig::default()
     }
 }
@@ -529,6 +531,71 @@ fn the_seed_files_import_whole() {
     }
 }
 
+/// What importing a damaged seed did: `which` 0 damages the `.shp`, 1 the `.dbf`, 2 the
+/// FlatGeobuf. Every record read must be imported or rejected with a reason, no error may be a
+/// panic, and no allocation may exceed 256 MiB. Returns the summary, or the import's error.
+fn import_damaged(
+    which: usize,
+    damages: &[Damage],
+) -> Result<Result<madinati::import::ImportSummary, String>, String> {
+    let (rt, _) = router();
+    let (_, shp, fgb) = seed_files();
+    LARGEST.store(0, Ordering::Relaxed);
+    let dir = tempfile::tempdir().unwrap();
+    let input = if which == 2 {
+        let out = dir.path().join("in.fgb");
+        let mut bytes = std::fs::read(fgb).unwrap();
+        apply(&mut bytes, damages);
+        std::fs::write(&out, bytes).unwrap();
+        out
+    } else {
+        for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
+            let from = shp.with_extension(ext);
+            let to = dir.path().join(format!("in.{ext}"));
+            let mut bytes = std::fs::read(&from).unwrap();
+            if (which == 0 && ext == "shp") || (which == 1 && ext == "dbf") {
+                apply(&mut bytes, damages);
+            }
+            std::fs::write(&to, bytes).unwrap();
+        }
+        dir.path().join("in.shp")
+    };
+    let outcome = rt.block_on(async {
+        let store = madinati::store::open(&dir.path().join("s.gpkg"), true)
+            .await
+            .unwrap();
+        let opts = madinati::import::ImportOptions {
+            rejects: Some(dir.path().join("rejects.geojson")),
+            input,
+            layer: LayerKind::Parcels,
+            srs: None,
+            mapping: Default::default(),
+            mode: madinati::store::WriteMode::Append,
+            format: None,
+            source_layer: None,
+            quiet: true,
+        };
+        let outcome = madinati::import::import(store.as_ref(), &opts, Default::default()).await;
+        store.close().await;
+        outcome
+    });
+    let largest = LARGEST.load(Ordering::Relaxed);
+    if largest != 0 {
+        return Err(format!(
+            "an allocation of {largest} bytes from a file of a few kilobytes"
+        ));
+    }
+    match outcome {
+        Ok(summary) if summary.read != summary.imported + summary.rejected => Err(format!(
+            "{} read, {} imported, {} rejected",
+            summary.read, summary.imported, summary.rejected
+        )),
+        Ok(summary) => Ok(Ok(summary)),
+        Err(e) if e.to_string().contains("panic") => Err(e.to_string()),
+        Err(e) => Ok(Err(e.to_string())),
+    }
+}
+
 proptest! {
     #![proptest_config(config(8))]
 
@@ -537,52 +604,54 @@ proptest! {
         which in 0usize..3,
         damages in prop::collection::vec(damage(), 1..6),
     ) {
-        let (rt, _) = router();
-        let (_, shp, fgb) = seed_files();
-        LARGEST.store(0, Ordering::Relaxed);
-        let dir = tempfile::tempdir().unwrap();
-        // 0: the .shp damaged, 1: the .dbf damaged, 2: the FlatGeobuf damaged.
-        let input = if which == 2 {
-            let out = dir.path().join("in.fgb");
-            let mut bytes = std::fs::read(fgb).unwrap();
-            apply(&mut bytes, &damages);
-            std::fs::write(&out, bytes).unwrap();
-            out
-        } else {
-            for ext in ["shp", "shx", "dbf", "prj", "cpg"] {
-                let from = shp.with_extension(ext);
-                let to = dir.path().join(format!("in.{ext}"));
-                let mut bytes = std::fs::read(&from).unwrap();
-                if (which == 0 && ext == "shp") || (which == 1 && ext == "dbf") {
-                    apply(&mut bytes, &damages);
-                }
-                std::fs::write(&to, bytes).unwrap();
-            }
-            dir.path().join("in.shp")
-        };
-        let outcome = rt.block_on(async {
-            let store = madinati::store::open(&dir.path().join("s.gpkg"), true).await.unwrap();
-            let opts = madinati::import::ImportOptions {
-                rejects: Some(dir.path().join("rejects.geojson")),
-                input,
-                layer: LayerKind::Parcels,
-                srs: None,
-                mapping: Default::default(),
-                mode: madinati::store::WriteMode::Append,
-                format: None,
-                source_layer: None,
-                quiet: true,
-            };
-            let outcome = madinati::import::import(store.as_ref(), &opts, Default::default()).await;
-            store.close().await;
-            outcome
-        });
-        match outcome {
-            // Every record read is either imported or rejected with a reason.
-            Ok(summary) => prop_assert_eq!(summary.read, summary.imported + summary.rejected),
-            Err(e) => prop_assert!(!e.to_string().contains("panic"), "{e}"),
+        if let Err(e) = import_damaged(which, &damages) {
+            prop_assert!(false, "{}", e);
         }
-        let largest = LARGEST.load(Ordering::Relaxed);
-        prop_assert!(largest == 0, "an allocation of {largest} bytes from a file of a few kilobytes");
     }
+}
+
+/// The faults this target found, kept as cases: each damage is noticed (the import refuses
+/// the file, or rejects records with a reason) without a panic or a huge allocation.
+#[test]
+fn the_faults_found_in_shapefiles_and_flatgeobuf_stay_fixed() {
+    let noticed = |which: usize, damages: &[Damage], what: &str| match import_damaged(which, damages) {
+        Err(e) => panic!("{what}: {e}"),
+        Ok(Ok(s)) => assert!(
+            s.imported < 4 || s.rejected > 2,
+            "{what}: the damage went unnoticed ({} read, {} imported, {} rejected)",
+            s.read,
+            s.imported,
+            s.rejected
+        ),
+        Ok(Err(_)) => {}
+    };
+    // A .shp record header declaring more content than the file holds (offset 104: the first
+    // record's content length, big-endian 16-bit words).
+    noticed(0, &[Damage::Be(104, 0x7FFF_FFFF)], "record content length");
+    // A polygon's part count, point count and first part start (offsets 144, 148, 152 of the
+    // first record) beyond the record.
+    for (at, what) in [(144, "part count"), (148, "point count"), (152, "part start")] {
+        noticed(0, &[Damage::Le(at, 0x7FFF_FFFF)], what);
+        noticed(0, &[Damage::Le(at, 0xFFFF_FFFF)], what);
+    }
+    // A FlatGeobuf feature's length prefix (after the magic, the header's size and the header,
+    // and the index of 6 features: 7 nodes of 40 bytes) made huge.
+    let (_, _, fgb) = seed_files();
+    let bytes = std::fs::read(fgb).unwrap();
+    let header = u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize;
+    let first = 12 + header + 7 * 40;
+    let len = u32::from_le_bytes([
+        bytes[first],
+        bytes[first + 1],
+        bytes[first + 2],
+        bytes[first + 3],
+    ]) as usize;
+    assert!(
+        len > 8 && first + 4 + len <= bytes.len(),
+        "offset {first} is not the first feature's length ({len})"
+    );
+    noticed(2, &[Damage::Le(first, 0xFFFF_FFF0)], "FlatGeobuf feature length");
+    noticed(2, &[Damage::Le(first, 0x7FFF_FFFF)], "FlatGeobuf feature length");
+    // The header's declared size beyond the file.
+    noticed(2, &[Damage::Le(8, 0x7FFF_FFFF)], "FlatGeobuf header size");
 }

@@ -46,6 +46,10 @@ async fn every_limit_answers_4xx_with_a_reason() {
         "{\"op\":\"not\",\"args\":[".repeat(100),
         "true".to_string() + &"]}".repeat(100)
     );
+    let json_ops = format!(
+        "{{\"op\":\"or\",\"args\":[{}]}}",
+        vec!["{\"op\":\"=\",\"args\":[{\"property\":\"a\"},1]}"; 300].join(",")
+    );
     let cases: Vec<(&str, String, StatusCode, &str)> = vec![
         (
             "400 nested parentheses",
@@ -98,6 +102,12 @@ async fn every_limit_answers_4xx_with_a_reason() {
             StatusCode::BAD_REQUEST,
             "nests",
         ),
+        (
+            "cql2-json with 301 operators",
+            items(&json_ops, "cql2-json"),
+            StatusCode::BAD_REQUEST,
+            "logical operators",
+        ),
     ];
     for (what, uri, want, says) in cases {
         let (s, v) = call(app, "GET", &uri, None, None).await;
@@ -142,6 +152,24 @@ async fn every_limit_answers_4xx_with_a_reason() {
             {"type": "Feature", "properties": {"parcel_no": "1"}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}}),
         "10000",
     ));
+    // A polygon of 101 rings (an outer ring and 100 holes).
+    let rings: Vec<Value> = (0..101).map(|_| square[0].clone()).collect();
+    body_cases.push((
+        "a polygon of 101 rings",
+        json!({"kind": "subdivision", "parcels": [1], "proposed": {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"parcel_no": "1"}, "geometry": {"type": "Polygon", "coordinates": rings}}]}}),
+        "100",
+    ));
+    // 21 rings of 9,999 vertices each: every ring within its limit, 209,979 in all.
+    let long: Vec<Value> = (0..9_999).map(|_| json!([50, 26])).collect();
+    let many: Vec<Value> = (0..21)
+        .map(|i| json!({"type": "Feature", "properties": {"parcel_no": i.to_string()}, "geometry": {"type": "Polygon", "coordinates": [long]}}))
+        .collect();
+    body_cases.push((
+        "209,979 vertices in all",
+        json!({"kind": "subdivision", "parcels": [1], "proposed": {"type": "FeatureCollection", "features": many}}),
+        "200000",
+    ));
     for (what, body, says) in body_cases {
         let (s, v) = call(
             app,
@@ -167,9 +195,16 @@ async fn every_limit_answers_4xx_with_a_reason() {
 
 /// The status of a GET sent as raw bytes on a fresh connection (0 if the server hung up).
 async fn raw_get(addr: &str, path: &str) -> u16 {
+    raw_get_with(addr, path, "").await
+}
+
+/// The same with `extra` header lines (each ending in CRLF).
+async fn raw_get_with(addr: &str, path: &str, extra: &str) -> u16 {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let head = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let head = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n"
+    );
     let _ = s.write_all(head.as_bytes()).await;
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf).await;
@@ -209,6 +244,18 @@ async fn the_stack_overflowing_filter_is_refused_on_a_real_port_and_the_server_g
             health.status().is_success(),
             "the server stopped answering after {levels} levels"
         );
+    }
+    // More than 100 header lines, and a head over 64 KiB in one header: refused by the HTTP
+    // layer (431) before any handler runs.
+    for (what, extra) in [
+        (
+            "101 headers",
+            (0..101).map(|i| format!("X-H{i}: {i}\r\n")).collect::<String>(),
+        ),
+        ("a 70 KiB header", format!("X-Big: {}\r\n", "a".repeat(70 * 1024))),
+    ] {
+        let status = raw_get_with(&addr, "/health", &extra).await;
+        assert_eq!(status, 431, "{what}");
     }
     let res = client.get(format!("{base}/health")).send().await.unwrap();
     assert!(res.status().is_success());

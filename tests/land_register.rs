@@ -128,6 +128,29 @@ async fn a_subdivision_is_checked_submitted_taken_approved_and_published() {
         .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(v["parcel"]["id"], json!(c.fid.0), "{v}");
+        // Search by its reference finds it (the index took the children at once).
+        let props = &v["parcel"]["properties"];
+        let q = format!(
+            "plan {} block {} parcel {}",
+            props["plan_no"].as_str().unwrap(),
+            props["block_no"].as_str().unwrap(),
+            props["parcel_no"].as_str().unwrap()
+        );
+        let q: String = q
+            .chars()
+            .map(|ch| match ch {
+                ' ' => "%20".to_string(),
+                '/' => "%2F".to_string(),
+                c => c.to_string(),
+            })
+            .collect();
+        let (s, found) = call(app, "GET", &format!("/api/search?q={q}"), None, None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            found.to_string().contains(&format!("\"id\":{}", c.fid.0)),
+            "search finds child {}: {found}",
+            c.fid.0
+        );
     }
 
     // Items: the parent is gone now and back with a datetime before the approval.

@@ -381,34 +381,40 @@ async fn a_merge_is_checked_approved_and_recorded_and_its_checks_fail_on_their_o
     set_owner(&city, y.fid, "1012345678").await;
 
     // adjacent fails on its own for two separate parcels of one block kept as they are.
-    let far = parcels.iter().find(|f| {
-        f.fid != x.fid && block_of(f) == block_of(&x) && !polygon(f).intersects(polygon(&x))
-    });
-    if let Some(far) = far {
-        set_owner(&city, far.fid, "1012345678").await;
-        let body = merge_body(
-            &[&x, far],
-            &[
-                (format!("{}a", parcel_no(&x)), polygon(&x).clone()),
-                (format!("{}b", parcel_no(far)), polygon(far).clone()),
-            ],
-        );
-        let v = check(app, &surveyor, &body).await;
-        assert_eq!(failed(&v), ["adjacent"], "{v}");
-    }
-    // same_block fails for parcels of two blocks.
-    if let Some(other) = parcels.iter().find(|f| block_of(f) != block_of(&x)) {
-        set_owner(&city, other.fid, "1012345678").await;
-        let body = merge_body(
-            &[&x, other],
-            &[
-                (format!("{}c", parcel_no(&x)), polygon(&x).clone()),
-                (format!("{}d", parcel_no(other)), polygon(other).clone()),
-            ],
-        );
-        let v = check(app, &surveyor, &body).await;
-        assert!(failed(&v).contains(&"same_block".to_string()), "{v}");
-    }
+    let far = parcels
+        .iter()
+        .find(|f| {
+            f.fid != x.fid && block_of(f) == block_of(&x) && !polygon(f).intersects(polygon(&x))
+        })
+        .expect("a parcel of the same block not touching the first");
+    set_owner(&city, far.fid, "1012345678").await;
+    let apart = merge_body(
+        &[&x, far],
+        &[
+            (format!("{}a", parcel_no(&x)), polygon(&x).clone()),
+            (format!("{}b", parcel_no(far)), polygon(far).clone()),
+        ],
+    );
+    let v = check(app, &surveyor, &apart).await;
+    assert_eq!(failed(&v), ["adjacent"], "{v}");
+    // same_block fails for parcels of two blocks. Blocks are separated by streets, so two
+    // parcels of two blocks never touch: adjacent fails with it, and nothing else does.
+    let other = parcels
+        .iter()
+        .find(|f| block_of(f) != block_of(&x))
+        .expect("a parcel of another block");
+    set_owner(&city, other.fid, "1012345678").await;
+    let two_blocks = merge_body(
+        &[&x, other],
+        &[
+            (format!("{}c", parcel_no(&x)), polygon(&x).clone()),
+            (format!("{}d", parcel_no(other)), polygon(other).clone()),
+        ],
+    );
+    let v = check(app, &surveyor, &two_blocks).await;
+    let mut got = failed(&v);
+    got.sort();
+    assert_eq!(got, ["adjacent", "same_block"], "{v}");
 
     // Submitted, taken, approved: one child, lineage merge-of from both parents, owner kept.
     let planner = login(app, "planner").await;
