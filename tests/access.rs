@@ -486,5 +486,9 @@ async fn failures_from_one_address_lock_that_address_out() {
         "{:?}",
         r.err()
     );
-    assert!(auth.login("surveyor", PASSWORD, Some("10.9.8.8")).await.is_ok());
+    assert!(
+        auth.login("surveyor", PASSWORD, Some("10.9.8.8"))
+            .await
+            .is_ok()
+    );
 }

@@ -24,6 +24,7 @@ use madinati::index::LayerIndex;
 use madinati::ogc::crs::OgcCrs;
 use madinati::ogc::filter::{Filter, Lang};
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use serde_json::{Value, json};
 
 /// The system allocator, noting the largest request above 256 MiB and refusing any above
@@ -614,23 +615,28 @@ proptest! {
 /// the file, or rejects records with a reason) without a panic or a huge allocation.
 #[test]
 fn the_faults_found_in_shapefiles_and_flatgeobuf_stay_fixed() {
-    let noticed = |which: usize, damages: &[Damage], what: &str| match import_damaged(which, damages) {
-        Err(e) => panic!("{what}: {e}"),
-        Ok(Ok(s)) => assert!(
-            s.imported < 4 || s.rejected > 2,
-            "{what}: the damage went unnoticed ({} read, {} imported, {} rejected)",
-            s.read,
-            s.imported,
-            s.rejected
-        ),
-        Ok(Err(_)) => {}
-    };
+    let noticed =
+        |which: usize, damages: &[Damage], what: &str| match import_damaged(which, damages) {
+            Err(e) => panic!("{what}: {e}"),
+            Ok(Ok(s)) => assert!(
+                s.imported < 4 || s.rejected > 2,
+                "{what}: the damage went unnoticed ({} read, {} imported, {} rejected)",
+                s.read,
+                s.imported,
+                s.rejected
+            ),
+            Ok(Err(_)) => {}
+        };
     // A .shp record header declaring more content than the file holds (offset 104: the first
     // record's content length, big-endian 16-bit words).
     noticed(0, &[Damage::Be(104, 0x7FFF_FFFF)], "record content length");
     // A polygon's part count, point count and first part start (offsets 144, 148, 152 of the
     // first record) beyond the record.
-    for (at, what) in [(144, "part count"), (148, "point count"), (152, "part start")] {
+    for (at, what) in [
+        (144, "part count"),
+        (148, "point count"),
+        (152, "part start"),
+    ] {
         noticed(0, &[Damage::Le(at, 0x7FFF_FFFF)], what);
         noticed(0, &[Damage::Le(at, 0xFFFF_FFFF)], what);
     }
@@ -650,8 +656,16 @@ fn the_faults_found_in_shapefiles_and_flatgeobuf_stay_fixed() {
         len > 8 && first + 4 + len <= bytes.len(),
         "offset {first} is not the first feature's length ({len})"
     );
-    noticed(2, &[Damage::Le(first, 0xFFFF_FFF0)], "FlatGeobuf feature length");
-    noticed(2, &[Damage::Le(first, 0x7FFF_FFFF)], "FlatGeobuf feature length");
+    noticed(
+        2,
+        &[Damage::Le(first, 0xFFFF_FFF0)],
+        "FlatGeobuf feature length",
+    );
+    noticed(
+        2,
+        &[Damage::Le(first, 0x7FFF_FFFF)],
+        "FlatGeobuf feature length",
+    );
     // The header's declared size beyond the file.
     noticed(2, &[Damage::Le(8, 0x7FFF_FFFF)], "FlatGeobuf header size");
 }

@@ -202,9 +202,7 @@ async fn raw_get(addr: &str, path: &str) -> u16 {
 async fn raw_get_with(addr: &str, path: &str, extra: &str) -> u16 {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let head = format!(
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n"
-    );
+    let head = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
     let _ = s.write_all(head.as_bytes()).await;
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf).await;
@@ -250,9 +248,14 @@ async fn the_stack_overflowing_filter_is_refused_on_a_real_port_and_the_server_g
     for (what, extra) in [
         (
             "101 headers",
-            (0..101).map(|i| format!("X-H{i}: {i}\r\n")).collect::<String>(),
+            (0..101)
+                .map(|i| format!("X-H{i}: {i}\r\n"))
+                .collect::<String>(),
         ),
-        ("a 70 KiB header", format!("X-Big: {}\r\n", "a".repeat(70 * 1024))),
+        (
+            "a 70 KiB header",
+            format!("X-Big: {}\r\n", "a".repeat(70 * 1024)),
+        ),
     ] {
         let status = raw_get_with(&addr, "/health", &extra).await;
         assert_eq!(status, 431, "{what}");

@@ -94,7 +94,7 @@ pub fn key(value: &str) -> Cow<'_, str> {
 
 /// The reference a query states, or `None` when it has words that are not part of one.
 pub fn parse(query: &str) -> Option<Reference> {
-    let folded = fold(query);
+    let folded = fold(&join_dashes(query));
     let mut r = Reference::default();
     let mut pending: Option<Part> = None;
     let mut last: Option<Part> = None;
@@ -144,6 +144,27 @@ pub fn parse(query: &str) -> Option<Reference> {
         any = true;
     }
     any.then_some(r)
+}
+
+/// `17-1` as one number: a dash between letters or digits joins them, as [`key`] does for the
+/// numbers it indexes (a subdivision's children are often numbered `17-1`, `17-2`).
+fn join_dashes(query: &str) -> Cow<'_, str> {
+    if !query.contains('-') {
+        return Cow::Borrowed(query);
+    }
+    let cs: Vec<char> = query.chars().collect();
+    Cow::Owned(
+        cs.iter()
+            .enumerate()
+            .filter(|&(i, c)| {
+                !(*c == '-'
+                    && i > 0
+                    && cs[i - 1].is_alphanumeric()
+                    && cs.get(i + 1).is_some_and(|n| n.is_alphanumeric()))
+            })
+            .map(|(_, c)| *c)
+            .collect(),
+    )
 }
 
 /// A number as written on a plan: digits, perhaps with a letter (`17أ`, `12b`).
@@ -236,6 +257,16 @@ mod tests {
         );
         assert_eq!(parse("مخطط"), None);
         assert_eq!(parse("parcel 17a"), Some(r(None, None, Some("17a"), true)));
+        // A child of a subdivision, numbered with a dash, is found as it is indexed.
+        assert_eq!(
+            parse("plan 12 block 3 parcel 17-1"),
+            Some(r(Some("12"), Some("3"), Some(&key("17-1")), true))
+        );
+        assert_eq!(key("17-1"), "171");
+        assert_eq!(
+            parse("plan 12 - block 3"),
+            Some(r(Some("12"), Some("3"), None, true))
+        );
     }
 
     #[test]
