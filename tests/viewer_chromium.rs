@@ -275,3 +275,76 @@ async fn chromium_draws_parcels_service_points_and_labels() {
     );
     assert!(shot.is_file(), "a screenshot was taken");
 }
+
+/// The citizens' journey (issue 13): in Arabic then English, the nearest open pharmacies near
+/// the browser's position, nearest first, as the API orders them; suggestions as one types; a
+/// phone's width. `web-viewer/tests/citizen.mjs` drives headless Chromium.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_finds_the_nearest_open_pharmacy_in_arabic_and_in_english() {
+    require_tool("chromium");
+    require_tool("node");
+    let paths = built_viewer().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = Application::bind("127.0.0.1:0".parse().unwrap(), demo_state(dir.path()).await)
+        .await
+        .unwrap();
+    let base = format!("http://{}", app.local_addr().unwrap());
+    let server = tokio::spawn(app.run());
+    let prefix = dir.path().join("shot");
+    let script = paths.viewer_dir.join("tests/citizen.mjs");
+    let (viewer_dir, base_url, shots) = (paths.viewer_dir.clone(), base.clone(), prefix.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(script)
+            .arg(&base_url)
+            .arg(&shots)
+            .current_dir(viewer_dir)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("run node web-viewer/tests/citizen.mjs");
+    server.abort();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let summary: Value = stdout
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| {
+            panic!("citizen.mjs printed no summary\nstdout: {stdout}\nstderr: {stderr}")
+        });
+    let pretty = serde_json::to_string_pretty(&summary).unwrap();
+    assert!(
+        out.status.success() && summary["ok"] == true,
+        "the citizens' journey failed ({}):\n{pretty}\nstderr: {stderr}",
+        out.status
+    );
+    for check in [
+        "same_places_as_the_api",
+        "all_open",
+        "nearest_first",
+        "arabic_names",
+        "english_page",
+        "english_names",
+        "suggestions",
+        "phone_fits",
+        "no_page_errors",
+    ] {
+        assert_eq!(summary["checks"][check], true, "{check}: {pretty}");
+    }
+    assert!(
+        summary["expected"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty()),
+        "{pretty}"
+    );
+    for name in ["ar-desktop", "en-desktop", "ar-phone"] {
+        assert!(
+            dir.path()
+                .join(format!("shot-citizen-{name}.png"))
+                .is_file(),
+            "{name}"
+        );
+    }
+}

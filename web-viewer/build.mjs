@@ -32,7 +32,7 @@ fs.mkdirSync(dist, { recursive: true });
 
 const t0 = Date.now();
 await esbuild.build({
-  entryPoints: [path.join(here, 'src/main.js')],
+  entryPoints: [path.join(here, 'src/main.ts')],
   bundle: true,
   format: 'esm',
   target: 'es2022',

@@ -1,8 +1,13 @@
 // The map page: MapLibre GL JS with one of madinati's styles (citizens by default,
-// `?style=planners` for planners and surveyors) over the city's vector tiles. Every asset comes
-// from the madinati server that served the page. `window.map` is the MapLibre map (tests use it).
+// `?style=planners` for planners and surveyors) over the city's vector tiles, and the citizens'
+// panel ("My City": search, categories, open now, the nearest places). Every asset comes from
+// the madinati server that served the page. `window.map` is the MapLibre map (tests use it).
+// `?lang=en` opens it in English (Arabic, right to left, by default); `?at=` judges "open now"
+// at another moment.
 
 import * as maplibregl from 'maplibre-gl';
+import { citizenPanel } from './citizen';
+import { type Lang, setLang } from './i18n';
 
 const STYLES = ['citizens', 'planners'];
 const TILEJSON = '/tiles/districts,plans,streets,parcels,service_points.json';
@@ -13,24 +18,25 @@ const FALLBACK = { center: [50.1, 26.4], zoom: 11 };
 maplibregl.setWorkerUrl(new URL('./maplibre-gl-worker.mjs', import.meta.url).href);
 
 const params = new URLSearchParams(window.location.search);
-const styleName = STYLES.includes(params.get('style')) ? params.get('style') : STYLES[0];
-const lang = params.get('lang') === 'en' ? 'en' : 'ar';
+const styleName = STYLES.find((s) => s === params.get('style')) ?? STYLES[0];
+let lang: Lang = params.get('lang') === 'en' ? 'en' : 'ar';
+setLang(lang);
 
-function status(text) {
-  const el = document.getElementById('status');
+function status(text: string) {
+  const el = document.getElementById('status') as HTMLElement;
   el.textContent = text;
   el.hidden = !text;
 }
 
 /** Where to open the map: the TileJSON's bounds (the data's extent), else Dammam. */
-async function initialView() {
+async function initialView(): Promise<Partial<maplibregl.MapOptions>> {
   try {
     const res = await fetch(TILEJSON, { headers: { Accept: 'application/json' } });
     if (!res.ok) throw new Error(`${TILEJSON}: HTTP ${res.status}`);
     const tj = await res.json();
     const b = tj.bounds;
     if (Array.isArray(b) && b.length === 4 && b.every(Number.isFinite) && b[0] < b[2] && b[1] < b[3]) {
-      return { bounds: [[b[0], b[1]], [b[2], b[3]]], fitBoundsOptions: { padding: 20 } };
+      return { bounds: [[b[0], b[1]], [b[2], b[3]]] as maplibregl.LngLatBoundsLike, fitBoundsOptions: { padding: 20 } };
     }
     if (Array.isArray(tj.center) && tj.center.length >= 2) {
       return { center: [tj.center[0], tj.center[1]], zoom: tj.center[2] ?? FALLBACK.zoom };
@@ -42,7 +48,7 @@ async function initialView() {
 }
 
 /** A popup listing the public properties of what was clicked, as text (never as HTML). */
-function describe(features) {
+function describe(features: maplibregl.MapGeoJSONFeature[]) {
   const root = document.createElement('div');
   root.dir = 'auto';
   for (const f of features.slice(0, 3)) {
@@ -64,7 +70,7 @@ function describe(features) {
   return root;
 }
 
-for (const a of document.querySelectorAll('nav a[data-style]')) {
+for (const a of document.querySelectorAll<HTMLAnchorElement>('nav a[data-style]')) {
   if (a.dataset.style === styleName) a.setAttribute('aria-current', 'page');
 }
 
@@ -75,8 +81,9 @@ const map = new maplibregl.Map({
   hash: 'at',
   attributionControl: { compact: true },
 });
-window.map = map;
-map.addControl(new maplibregl.NavigationControl(), 'top-left');
+(window as unknown as { map: maplibregl.Map }).map = map;
+// Bottom right: the citizens' panel takes the top of the map on either side.
+map.addControl(new maplibregl.NavigationControl(), 'bottom-right');
 map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 map.on('error', (e) => {
   console.error(`map error: ${e.error?.message ?? e.error ?? e}`);
@@ -88,3 +95,37 @@ map.on('click', (e) => {
   }
 });
 map.once('load', () => status(''));
+
+/** The map's labels in the page's language: name_ar or name_en first. */
+function labelMap() {
+  const [first, second] = lang === 'en' ? ['_en', '_ar'] : ['_ar', '_en'];
+  for (const layer of map.getStyle().layers ?? []) {
+    if (layer.type !== 'symbol' || layer.id.startsWith('districts')) continue;
+    const field = map.getLayoutProperty(layer.id, 'text-field');
+    if (!field) continue;
+    // The first name_xx (or category_xx) of the expression becomes the page's language, the
+    // next the other one.
+    const seen = new Set<string>();
+    const ordered = JSON.stringify(field).replace(/"(name|category)_(ar|en)"/g, (_m, k: string) => {
+      const once = !seen.has(k);
+      seen.add(k);
+      return `"${k}${once ? first : second}"`;
+    });
+    map.setLayoutProperty(layer.id, 'text-field', JSON.parse(ordered));
+  }
+}
+
+const panel = citizenPanel(map, { at: params.get('at') });
+const switcher = document.getElementById('lang-switch') as HTMLButtonElement;
+switcher.addEventListener('click', () => {
+  lang = lang === 'ar' ? 'en' : 'ar';
+  setLang(lang);
+  const url = new URL(window.location.href);
+  url.searchParams.set('lang', lang);
+  window.history.replaceState(null, '', url);
+  labelMap();
+  panel.relabel();
+});
+map.once('load', () => {
+  if (lang === 'en') labelMap();
+});
