@@ -339,6 +339,23 @@ async fn a_citizen_finds_the_nearest_open_pharmacy_in_arabic_and_in_english() {
             .is_some_and(|a| !a.is_empty()),
         "{pretty}"
     );
+    eprintln!(
+        "first view fully drawn (map idle) {} ms after navigation; our script {} bytes gzip",
+        summary["firstMapIdleMs"],
+        std::fs::read_to_string(paths.viewer_dir.join("dist/size.json")).unwrap_or_default()
+    );
+    // axe-core: no serious or critical violation on any screen of the journey.
+    for screen in ["arabic", "english", "phone"] {
+        assert_eq!(summary["axe"][screen], 0, "axe on {screen}: {pretty}");
+    }
+    // The script a citizen's first page loads besides MapLibre: at most 300 KB gzip.
+    let size: Value = serde_json::from_str(
+        &std::fs::read_to_string(paths.viewer_dir.join("dist/size.json"))
+            .expect("npm run build writes dist/size.json"),
+    )
+    .unwrap();
+    let own = size["own_gzip_bytes"].as_u64().unwrap();
+    assert!(own > 0 && own <= 300 * 1024, "{size}");
     for name in ["ar-desktop", "en-desktop", "ar-phone"] {
         assert!(
             dir.path()

@@ -12,7 +12,7 @@ import { type Lang, setLang } from './i18n';
 const STYLES = ['citizens', 'planners'];
 const TILEJSON = '/tiles/districts,plans,streets,parcels,service_points.json';
 // Dammam, where the demo city is, when the server cannot say where its data is.
-const FALLBACK = { center: [50.1, 26.4], zoom: 11 };
+const FALLBACK: { center: [number, number]; zoom: number } = { center: [50.1, 26.4], zoom: 11 };
 
 // MapLibre's worker is a file beside this script (no blob from a CDN).
 maplibregl.setWorkerUrl(new URL('./maplibre-gl-worker.mjs', import.meta.url).href);
@@ -95,6 +95,10 @@ map.on('click', (e) => {
   }
 });
 map.once('load', () => status(''));
+// When the first view is fully drawn (every tile loaded and painted), for the tests' figures.
+map.once('idle', () => {
+  (window as unknown as { mapIdleMs: number }).mapIdleMs = Math.round(performance.now());
+});
 
 /** The map's labels in the page's language: name_ar or name_en first. */
 function labelMap() {

@@ -9,7 +9,11 @@
 // Usage: node tests/citizen.mjs BASE_URL [SCREENSHOT_PREFIX]
 // Environment: CHROMIUM (default /usr/bin/chromium), MAP_TEST_TIMEOUT_MS (default 120000).
 
+import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
 
 const base = process.argv[2]?.replace(/\/$/, '');
 const shots = process.argv[3];
@@ -27,7 +31,7 @@ async function json(path) {
   return res.json();
 }
 
-const summary = { errors: [], checks: {} };
+const summary = { errors: [], checks: {}, axe: {} };
 const failed = [];
 const expect = (name, ok, detail) => {
   summary.checks[name] = ok ? true : detail ?? false;
@@ -38,6 +42,19 @@ const timer = setTimeout(() => {
   console.log(JSON.stringify({ ...summary, ok: false, failed: [...failed, `timed out after ${timeout} ms`] }));
   process.exit(1);
 }, timeout);
+
+/** axe-core on the page as it is: no serious or critical violation. */
+async function accessible(page, name) {
+  await page.addScriptTag({ path: AXE });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  summary.axe[name] = found.length;
+  expect(`axe_${name}`, found.length === 0, found);
+}
 
 const items = (page) =>
   page.$$eval('#results li', (lis) =>
@@ -74,6 +91,8 @@ try {
     viewport: { width: 1280, height: 800 },
     geolocation: { longitude: here[0], latitude: here[1] },
     permissions: ['geolocation'],
+    // axe-core is injected as a script; the page's Content-Security-Policy would refuse it.
+    bypassCSP: true,
   });
   const page = await context.newPage();
   page.on('console', (msg) => {
@@ -86,6 +105,8 @@ try {
 
   await page.goto(`${base}/?at=${encodeURIComponent(AT)}#at=14/${cy}/${cx}`, { waitUntil: 'load' });
   await page.waitForFunction(() => typeof window.map?.isStyleLoaded === 'function' && window.map.isStyleLoaded(), null, { timeout });
+  await page.waitForFunction(() => typeof window.mapIdleMs === 'number', null, { timeout });
+  summary.firstMapIdleMs = await page.evaluate(() => window.mapIdleMs);
   expect('arabic_by_default', await page.evaluate(() => document.documentElement.dir === 'rtl' && document.documentElement.lang === 'ar'));
   expect('arabic_chip', (await page.textContent('.chip[data-category="pharmacy"]')) === 'صيدلية');
 
@@ -108,6 +129,7 @@ try {
   expect('arabic_units', /(م|كم)$/.test(ar[0].distanceText), ar[0].distanceText);
   expect('markers', (await page.$$('.maplibregl-marker')).length === ar.length);
   if (shots) await page.screenshot({ path: `${shots}-citizen-ar-desktop.png` });
+  await accessible(page, 'arabic');
 
   // The language switch flips the page.
   await page.click('#lang-switch');
@@ -123,6 +145,7 @@ try {
     JSON.stringify(window.map.getLayoutProperty('service-points-label', 'text-field')).indexOf('name_en')
       < JSON.stringify(window.map.getLayoutProperty('service-points-label', 'text-field')).indexOf('name_ar')));
   if (shots) await page.screenshot({ path: `${shots}-citizen-en-desktop.png` });
+  await accessible(page, 'english');
 
   // Suggestions as one types; Enter goes there.
   const before = await page.evaluate(() => window.map.getCenter().toArray());
@@ -140,7 +163,7 @@ try {
   expect('search_moves_the_map', true);
 
   // A phone: nothing scrolls sideways, the panel fits.
-  const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
   await phone.goto(`${base}/?at=${encodeURIComponent(AT)}#at=14/${cy}/${cx}`, { waitUntil: 'load' });
   await phone.waitForFunction(() => typeof window.map?.isStyleLoaded === 'function' && window.map.isStyleLoaded(), null, { timeout });
   const fit = await phone.evaluate(() => {
@@ -150,6 +173,7 @@ try {
   summary.phone = fit;
   expect('phone_fits', fit.scroll <= 360 && fit.left >= 0 && fit.right <= 360, fit);
   if (shots) await phone.screenshot({ path: `${shots}-citizen-ar-phone.png` });
+  await accessible(phone, 'phone');
 
   expect('no_page_errors', summary.errors.length === 0, summary.errors);
 } catch (err) {
