@@ -55,6 +55,15 @@ const PLANNER_B: Person = Person {
     phone: "0551110004",
 };
 
+/// The city's router writing notifications as `cfg` says.
+fn notifying(city: &mut City, cfg: &madinati::app::notify::NotifyConfig) {
+    city.app = router(
+        city.state
+            .clone()
+            .with_notify(Notifier::new(cfg, "").unwrap()),
+    );
+}
+
 async fn add(city: &City, p: &Person, national_id: Option<&str>) -> String {
     add_user(
         city.store.as_ref(),
@@ -146,11 +155,7 @@ async fn every_step_reaches_the_people_concerned_by_inbox_email_and_sms() {
     let smtp = SmtpSink::start(city.dir.path(), 0);
     let gateway = SmsGateway::start().await;
     let cfg = config(smtp.port, &gateway.url);
-    city.app = router(
-        city.state
-            .clone()
-            .with_notify(Notifier::new(&cfg, "").unwrap()),
-    );
+    notifying(&mut city, &cfg);
     let (parcel, owner_id) = owned_parcel(&city, 0).await;
     let surveyor = add(&city, &SURVEYOR, None).await;
     let owner = add(&city, &OWNER, Some(&owner_id)).await;
@@ -439,11 +444,7 @@ async fn failures_are_retried_with_a_doubling_wait_and_refusals_given_up() {
     let mut cfg = config(smtp.port, &gateway.url);
     cfg.retry_base_s = 0.3;
     cfg.max_attempts = 3;
-    city.app = router(
-        city.state
-            .clone()
-            .with_notify(Notifier::new(&cfg, "").unwrap()),
-    );
+    notifying(&mut city, &cfg);
     let (parcel, _) = owned_parcel(&city, 1).await;
     let surveyor = add(&city, &SURVEYOR, None).await;
     // A planner whose number the gateway refuses for good, and whose mailbox does not exist.
@@ -560,11 +561,7 @@ async fn a_sender_killed_mid_way_resends_only_what_it_had_not_recorded() {
     let smtp = SmtpSink::start(city.dir.path(), 0);
     let gateway = SmsGateway::start().await;
     let cfg = config(smtp.port, &gateway.url);
-    city.app = router(
-        city.state
-            .clone()
-            .with_notify(Notifier::new(&cfg, "").unwrap()),
-    );
+    notifying(&mut city, &cfg);
     let surveyor = add(&city, &SURVEYOR, None).await;
     add(&city, &PLANNER_A, None).await;
     // Twelve deed updates: each a receipt (e-mail and SMS) and a queue notice (e-mail).

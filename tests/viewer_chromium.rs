@@ -218,47 +218,9 @@ async fn styles_page_and_assets_are_served_with_absolute_urls() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn chromium_draws_parcels_service_points_and_labels() {
-    require_tool("chromium");
-    require_tool("node");
-    let paths = built_viewer().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = Application::bind("127.0.0.1:0".parse().unwrap(), demo_state(dir.path()).await)
-        .await
-        .unwrap();
-    let base = format!("http://{}", app.local_addr().unwrap());
-    let server = tokio::spawn(app.run());
-
-    let shot = dir.path().join("map.png");
-    let script = paths.viewer_dir.join("tests/map.mjs");
-    let (viewer_dir, base_url, shot_path) = (paths.viewer_dir.clone(), base.clone(), shot.clone());
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(script)
-            .arg(&base_url)
-            .arg(&shot_path)
-            .current_dir(viewer_dir)
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("run node web-viewer/tests/map.mjs");
-    server.abort();
-
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let summary: Value = stdout
-        .lines()
-        .rev()
-        .find_map(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| {
-            panic!("map.mjs printed no summary\nstdout: {stdout}\nstderr: {stderr}")
-        });
-    let pretty = serde_json::to_string_pretty(&summary).unwrap();
-    assert!(
-        out.status.success() && summary["ok"] == true,
-        "the map test failed ({}):\n{pretty}\nstderr: {stderr}",
-        out.status
-    );
+    let run = run_page_script("map.mjs", "map.png").await;
+    let (summary, pretty) = (&run.summary, &run.pretty);
+    let shot = run.dir.path().join("map.png");
     let count = |layer: &str| summary["bySourceLayer"][layer].as_u64().unwrap_or(0);
     assert!(count("parcels") > 0, "{pretty}");
     assert!(count("service_points") > 0, "{pretty}");
@@ -281,45 +243,8 @@ async fn chromium_draws_parcels_service_points_and_labels() {
 /// phone's width. `web-viewer/tests/citizen.mjs` drives headless Chromium.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_finds_the_nearest_open_pharmacy_in_arabic_and_in_english() {
-    require_tool("chromium");
-    require_tool("node");
-    let paths = built_viewer().await;
-    let dir = tempfile::tempdir().unwrap();
-    let app = Application::bind("127.0.0.1:0".parse().unwrap(), demo_state(dir.path()).await)
-        .await
-        .unwrap();
-    let base = format!("http://{}", app.local_addr().unwrap());
-    let server = tokio::spawn(app.run());
-    let prefix = dir.path().join("shot");
-    let script = paths.viewer_dir.join("tests/citizen.mjs");
-    let (viewer_dir, base_url, shots) = (paths.viewer_dir.clone(), base.clone(), prefix.clone());
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg(script)
-            .arg(&base_url)
-            .arg(&shots)
-            .current_dir(viewer_dir)
-            .output()
-    })
-    .await
-    .unwrap()
-    .expect("run node web-viewer/tests/citizen.mjs");
-    server.abort();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let summary: Value = stdout
-        .lines()
-        .rev()
-        .find_map(|l| serde_json::from_str(l).ok())
-        .unwrap_or_else(|| {
-            panic!("citizen.mjs printed no summary\nstdout: {stdout}\nstderr: {stderr}")
-        });
-    let pretty = serde_json::to_string_pretty(&summary).unwrap();
-    assert!(
-        out.status.success() && summary["ok"] == true,
-        "the citizens' journey failed ({}):\n{pretty}\nstderr: {stderr}",
-        out.status
-    );
+    let run = run_page_script("citizen.mjs", "shot").await;
+    let (summary, pretty, paths, dir) = (&run.summary, &run.pretty, &run.paths, &run.dir);
     for check in [
         "same_places_as_the_api",
         "all_open",
@@ -363,5 +288,64 @@ async fn a_citizen_finds_the_nearest_open_pharmacy_in_arabic_and_in_english() {
                 .is_file(),
             "{name}"
         );
+    }
+}
+
+/// What a page script in `web-viewer/tests/` printed, once it passed.
+struct PageRun {
+    summary: Value,
+    pretty: String,
+    paths: ViewerPaths,
+    /// Where its files (screenshots) went.
+    dir: tempfile::TempDir,
+}
+
+/// Serves the demo city on a real port and runs `node web-viewer/tests/{script} BASE OUT`
+/// (`OUT` is `out` in a temporary directory); the script's last line is its JSON summary,
+/// which must say `ok`.
+async fn run_page_script(script: &str, out: &str) -> PageRun {
+    require_tool("chromium");
+    require_tool("node");
+    let paths = built_viewer().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = Application::bind("127.0.0.1:0".parse().unwrap(), demo_state(dir.path()).await)
+        .await
+        .unwrap();
+    let base = format!("http://{}", app.local_addr().unwrap());
+    let server = tokio::spawn(app.run());
+    let path = paths.viewer_dir.join("tests").join(script);
+    let (viewer_dir, out_path) = (paths.viewer_dir.clone(), dir.path().join(out));
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(path)
+            .arg(&base)
+            .arg(&out_path)
+            .current_dir(viewer_dir)
+            .output()
+    })
+    .await
+    .unwrap()
+    .unwrap_or_else(|e| panic!("run node web-viewer/tests/{script}: {e}"));
+    server.abort();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let summary: Value = stdout
+        .lines()
+        .rev()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| {
+            panic!("{script} printed no summary\nstdout: {stdout}\nstderr: {stderr}")
+        });
+    let pretty = serde_json::to_string_pretty(&summary).unwrap();
+    assert!(
+        output.status.success() && summary["ok"] == true,
+        "{script} failed ({}):\n{pretty}\nstderr: {stderr}",
+        output.status
+    );
+    PageRun {
+        summary,
+        pretty,
+        paths,
+        dir,
     }
 }

@@ -28,53 +28,37 @@ impl AppState {
 
     /// The same state with the municipality's rules and session settings.
     pub fn with_policy(self, rules: SplitRules, auth: AuthConfig) -> AppState {
-        let documents = self.app.documents.clone();
-        self.rebuilt(rules, auth, documents)
+        self.rebuilt(rules, auth, |_| {})
     }
 
     /// The same state with the settings of documents attached to requests (`[documents]`).
     pub fn with_documents(self, documents: DocumentsConfig) -> AppState {
-        let (rules, auth) = (self.app.rules.clone(), self.app.auth.config().clone());
-        self.rebuilt(rules, auth, documents)
+        self.same_policy(|app| app.documents = documents)
     }
 
     /// The same state printing `sketch` on survey sketches.
-    pub fn with_sketch(mut self, sketch: crate::app::sketch::SketchSettings) -> AppState {
-        let mut app = App::new(
-            self.store.clone(),
-            self.index.clone(),
-            self.tiles.clone(),
-            self.categories.clone(),
-            self.app.rules.clone(),
-            self.app.auth.config().clone(),
-            self.app.history.clone(),
-        );
-        app.documents = self.app.documents.clone();
-        app.sketch = sketch;
-        app.notify = self.app.notify.clone();
-        self.app = Arc::new(app);
-        self
+    pub fn with_sketch(self, sketch: crate::app::sketch::SketchSettings) -> AppState {
+        self.same_policy(|app| app.sketch = sketch)
     }
 
     /// The same state writing notifications with `notify`'s templates and channels.
-    pub fn with_notify(mut self, notify: crate::app::notify::Notifier) -> AppState {
-        let mut app = App::new(
-            self.store.clone(),
-            self.index.clone(),
-            self.tiles.clone(),
-            self.categories.clone(),
-            self.app.rules.clone(),
-            self.app.auth.config().clone(),
-            self.app.history.clone(),
-        );
-        app.documents = self.app.documents.clone();
-        app.sketch = self.app.sketch.clone();
-        app.notify = notify;
-        self.app = Arc::new(app);
-        self
+    pub fn with_notify(self, notify: crate::app::notify::Notifier) -> AppState {
+        self.same_policy(|app| app.notify = notify)
     }
 
-    fn rebuilt(mut self, rules: SplitRules, auth: AuthConfig, docs: DocumentsConfig) -> AppState {
+    fn same_policy(self, change: impl FnOnce(&mut App)) -> AppState {
+        let (rules, auth) = (self.app.rules.clone(), self.app.auth.config().clone());
+        self.rebuilt(rules, auth, change)
+    }
+
+    /// A new `App` over the same store, index and caches, keeping every setting but the rules
+    /// and sessions given, then `change`d.
+    fn rebuilt(
+        mut self,
+        rules: SplitRules,
+        auth: AuthConfig,
+        change: impl FnOnce(&mut App),
+    ) -> AppState {
         let mut app = App::new(
             self.store.clone(),
             self.index.clone(),
@@ -84,9 +68,10 @@ impl AppState {
             auth,
             self.app.history.clone(),
         );
-        app.documents = docs;
+        app.documents = self.app.documents.clone();
         app.sketch = self.app.sketch.clone();
         app.notify = self.app.notify.clone();
+        change(&mut app);
         self.app = Arc::new(app);
         self
     }
