@@ -5,6 +5,7 @@
 
 import * as maplibregl from 'maplibre-gl';
 import { distance, lang, t } from './i18n';
+import { el } from './ui';
 
 /** The chips: category code, Arabic and English labels. */
 const CHIPS: [string, string, string][] = [
@@ -28,13 +29,6 @@ interface Place {
 interface Options {
   /** The moment "open now" is judged at (RFC 3339), for tests and planning ahead; else now. */
   at?: string | null;
-}
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, text?: string) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  if (text !== undefined) e.textContent = text;
-  return e;
 }
 
 export function citizenPanel(map: maplibregl.Map, opts: Options = {}) {

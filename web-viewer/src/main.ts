@@ -1,13 +1,22 @@
 // The map page: MapLibre GL JS with one of madinati's styles (citizens by default,
-// `?style=planners` for planners and surveyors) over the city's vector tiles, and the citizens'
-// panel ("My City": search, categories, open now, the nearest places). Every asset comes from
-// the madinati server that served the page. `window.map` is the MapLibre map (tests use it).
-// `?lang=en` opens it in English (Arabic, right to left, by default); `?at=` judges "open now"
-// at another moment.
+// `?style=planners` for planners and surveyors) over the city's vector tiles, and the panel:
+// "My City" for citizens (search, categories, open now, the nearest places), what is at a tapped
+// point, a parcel's history, and, once signed in, the surveyors' requests and the planners'
+// review queue. Every screen has its own address (`?parcel=`, `?request=`, `?view=`; the map's
+// position in `#at=`), so it can be shared. Every asset comes from the madinati server that
+// served the page. `window.map` is the MapLibre map and `window.viewer` the page's state (tests
+// use them). `?lang=en` opens it in English (Arabic, right to left, by default); `?at=` judges
+// "open now" at another moment.
 
 import * as maplibregl from 'maplibre-gl';
 import { citizenPanel } from './citizen';
-import { type Lang, setLang } from './i18n';
+import { type Ctx, hasRole, type Route, routeFromUrl, urlOf } from './context';
+import { editorView } from './editor';
+import { type Lang, setLang, t } from './i18n';
+import { Overlays } from './overlay';
+import { historyView, identifyAt, parcelView } from './parcel';
+import { myRequestsView, queueView, requestView } from './requests';
+import { signInView, signOut, whoAmI } from './signin';
 
 const STYLES = ['citizens', 'planners'];
 const TILEJSON = '/tiles/districts,plans,streets,parcels,service_points.json';
@@ -47,29 +56,6 @@ async function initialView(): Promise<Partial<maplibregl.MapOptions>> {
   return FALLBACK;
 }
 
-/** A popup listing the public properties of what was clicked, as text (never as HTML). */
-function describe(features: maplibregl.MapGeoJSONFeature[]) {
-  const root = document.createElement('div');
-  root.dir = 'auto';
-  for (const f of features.slice(0, 3)) {
-    const title = document.createElement('strong');
-    const p = f.properties;
-    title.textContent = (lang === 'en' ? p.name_en || p.name_ar : p.name_ar || p.name_en)
-      || (p.parcel_no ? `قطعة ${p.parcel_no}` : f.sourceLayer);
-    root.append(title);
-    const dl = document.createElement('dl');
-    for (const [k, v] of Object.entries(p)) {
-      const dt = document.createElement('dt');
-      dt.textContent = k;
-      const dd = document.createElement('dd');
-      dd.textContent = String(v);
-      dl.append(dt, dd);
-    }
-    root.append(dl);
-  }
-  return root;
-}
-
 for (const a of document.querySelectorAll<HTMLAnchorElement>('nav a[data-style]')) {
   if (a.dataset.style === styleName) a.setAttribute('aria-current', 'page');
 }
@@ -87,12 +73,6 @@ map.addControl(new maplibregl.NavigationControl(), 'bottom-right');
 map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-left');
 map.on('error', (e) => {
   console.error(`map error: ${e.error?.message ?? e.error ?? e}`);
-});
-map.on('click', (e) => {
-  const features = map.queryRenderedFeatures(e.point);
-  if (features.length > 0) {
-    new maplibregl.Popup({ maxWidth: '320px' }).setLngLat(e.lngLat).setDOMContent(describe(features)).addTo(map);
-  }
 });
 map.once('load', () => status(''));
 // When the first view is fully drawn (every tile loaded and painted), for the tests' figures.
@@ -129,7 +109,123 @@ switcher.addEventListener('click', () => {
   window.history.replaceState(null, '', url);
   labelMap();
   panel.relabel();
+  accountButton();
+  render(current);
 });
 map.once('load', () => {
   if (lang === 'en') labelMap();
 });
+
+// The panel's screens.
+const work = document.getElementById('work') as HTMLElement;
+const city = document.getElementById('city') as HTMLElement;
+const account = document.getElementById('account') as HTMLButtonElement;
+const tabs = [...document.querySelectorAll<HTMLButtonElement>('#tabs button')];
+const ctx: Ctx = {
+  map,
+  overlays: new Overlays(map),
+  me: await whoAmI(),
+  work,
+  onMapClick: null,
+  go(route: Route) {
+    current = route;
+    window.history.pushState(null, '', urlOf(route, new URL(window.location.href)));
+    render(route);
+  },
+  refreshTiles() {
+    // The tiles' addresses get a new query, so neither MapLibre's nor the browser's cache
+    // answers: the approved parcels show at once, in this page.
+    const source = map.getSource('madinati') as maplibregl.VectorTileSource | undefined;
+    const tiles = source?.tiles;
+    if (!source || !tiles) return;
+    const stamp = Date.now().toString(36);
+    source.setTiles(tiles.map((u) => `${u.split('?')[0]}?v=${stamp}`));
+  },
+};
+let current: Route = routeFromUrl(new URL(window.location.href));
+(window as unknown as { viewer: unknown }).viewer = {
+  ctx,
+  overlays: ctx.overlays,
+  get route() {
+    return current;
+  },
+};
+
+function accountButton() {
+  account.textContent = ctx.me ? `${ctx.me.name_ar && document.documentElement.lang === 'ar' ? ctx.me.name_ar : ctx.me.name_en ?? ctx.me.username} · ${t('signOut')}` : t('signIn');
+  tabs.find((b) => b.dataset.view === 'requests')!.hidden = !hasRole(ctx.me, 'surveyor');
+  tabs.find((b) => b.dataset.view === 'queue')!.hidden = !hasRole(ctx.me, 'planner');
+}
+
+function render(route: Route) {
+  ctx.onMapClick = null;
+  const onCity = route.view === 'city';
+  city.hidden = !onCity;
+  work.hidden = onCity;
+  for (const b of tabs) b.setAttribute('aria-pressed', String(b.dataset.view === route.view));
+  if (onCity) {
+    ctx.overlays.clear();
+    return;
+  }
+  const needs = (role: string) => {
+    if (hasRole(ctx.me, role)) return true;
+    signInView(ctx, signedIn);
+    return false;
+  };
+  switch (route.view) {
+    case 'signin':
+      signInView(ctx, signedIn);
+      break;
+    case 'parcel':
+      if (route.parcel) void parcelView(ctx, route.parcel);
+      break;
+    case 'history':
+      if (route.parcel) void historyView(ctx, route.parcel);
+      break;
+    case 'requests':
+      if (needs('surveyor')) void myRequestsView(ctx);
+      break;
+    case 'queue':
+      if (needs('planner')) void queueView(ctx);
+      break;
+    case 'request':
+      if (!ctx.me) signInView(ctx, signedIn);
+      else if (route.request) void requestView(ctx, route.request);
+      break;
+    case 'new':
+      ctx.overlays.clear();
+      if (needs('surveyor')) void editorView(ctx, route);
+      break;
+  }
+  work.querySelector<HTMLElement>('h2')?.focus({ preventScroll: true });
+}
+
+function signedIn(me: NonNullable<Ctx['me']>) {
+  ctx.me = me;
+  accountButton();
+  // Back to the screen that asked for a sign-in, else the user's own list.
+  if (current.view === 'signin' || current.view === 'city') {
+    ctx.go({ view: hasRole(me, 'planner') ? 'queue' : hasRole(me, 'surveyor') ? 'requests' : 'city' });
+  } else render(current);
+}
+
+account.addEventListener('click', async () => {
+  if (ctx.me) {
+    await signOut();
+    ctx.me = null;
+    accountButton();
+    ctx.go({ view: 'city' });
+  } else ctx.go({ view: 'signin' });
+});
+for (const b of tabs) b.addEventListener('click', () => ctx.go({ view: b.dataset.view as Route['view'] }));
+window.addEventListener('popstate', () => {
+  current = routeFromUrl(new URL(window.location.href));
+  render(current);
+});
+map.on('click', (e) => {
+  const at: [number, number] = [e.lngLat.lng, e.lngLat.lat];
+  if (ctx.onMapClick) ctx.onMapClick(at);
+  else void identifyAt(ctx, at);
+});
+accountButton();
+render(current);

@@ -9,52 +9,12 @@
 // Usage: node tests/citizen.mjs BASE_URL [SCREENSHOT_PREFIX]
 // Environment: CHROMIUM (default /usr/bin/chromium), MAP_TEST_TIMEOUT_MS (default 120000).
 
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { kit } from './kit.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
-
-const base = process.argv[2]?.replace(/\/$/, '');
-const shots = process.argv[3];
-if (!base) {
-  console.error('usage: node tests/citizen.mjs BASE_URL [SCREENSHOT_PREFIX]');
-  process.exit(2);
-}
-const timeout = Number(process.env.MAP_TEST_TIMEOUT_MS ?? 120000);
+const { base, shots, timeout, summary, expect, fail, json, launch, watch, accessible, mapReady, finish } =
+  kit('node tests/citizen.mjs BASE_URL [SCREENSHOT_PREFIX]');
 // A Sunday mid-morning in Riyadh: most pharmacies are open.
 const AT = '2026-12-06T10:00:00+03:00';
-
-async function json(path) {
-  const res = await fetch(`${base}${path}`, { headers: { Accept: 'application/json' } });
-  if (!res.ok) throw new Error(`${path}: HTTP ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-const summary = { errors: [], checks: {}, axe: {} };
-const failed = [];
-const expect = (name, ok, detail) => {
-  summary.checks[name] = ok ? true : detail ?? false;
-  if (!ok) failed.push(name);
-};
-let browser;
-const timer = setTimeout(() => {
-  console.log(JSON.stringify({ ...summary, ok: false, failed: [...failed, `timed out after ${timeout} ms`] }));
-  process.exit(1);
-}, timeout);
-
-/** axe-core on the page as it is: no serious or critical violation. */
-async function accessible(page, name) {
-  await page.addScriptTag({ path: AXE });
-  const found = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  summary.axe[name] = found.length;
-  expect(`axe_${name}`, found.length === 0, found);
-}
 
 const items = (page) =>
   page.$$eval('#results li', (lis) =>
@@ -82,11 +42,7 @@ try {
   const want = await json(`/api/nearby?lon=${here[0]}&lat=${here[1]}&limit=10&lang=ar&${q}`);
   summary.expected = want.features.map((f) => f.id);
 
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
-  });
+  const browser = await launch();
   const context = await browser.newContext({
     viewport: { width: 1280, height: 800 },
     geolocation: { longitude: here[0], latitude: here[1] },
@@ -94,17 +50,10 @@ try {
     // axe-core is injected as a script; the page's Content-Security-Policy would refuse it.
     bypassCSP: true,
   });
-  const page = await context.newPage();
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') summary.errors.push(msg.text());
-  });
-  page.on('pageerror', (err) => summary.errors.push(`page error: ${err.message}`));
-  page.on('response', (r) => {
-    if (r.status() >= 400) summary.errors.push(`HTTP ${r.status()}: ${r.url()}`);
-  });
+  const page = watch(await context.newPage());
 
   await page.goto(`${base}/?at=${encodeURIComponent(AT)}#at=14/${cy}/${cx}`, { waitUntil: 'load' });
-  await page.waitForFunction(() => typeof window.map?.isStyleLoaded === 'function' && window.map.isStyleLoaded(), null, { timeout });
+  await mapReady(page);
   await page.waitForFunction(() => typeof window.mapIdleMs === 'number', null, { timeout });
   summary.firstMapIdleMs = await page.evaluate(() => window.mapIdleMs);
   expect('arabic_by_default', await page.evaluate(() => document.documentElement.dir === 'rtl' && document.documentElement.lang === 'ar'));
@@ -165,7 +114,7 @@ try {
   // A phone: nothing scrolls sideways, the panel fits.
   const phone = await browser.newPage({ viewport: { width: 360, height: 740 }, bypassCSP: true });
   await phone.goto(`${base}/?at=${encodeURIComponent(AT)}#at=14/${cy}/${cx}`, { waitUntil: 'load' });
-  await phone.waitForFunction(() => typeof window.map?.isStyleLoaded === 'function' && window.map.isStyleLoaded(), null, { timeout });
+  await mapReady(phone);
   const fit = await phone.evaluate(() => {
     const r = document.getElementById('panel').getBoundingClientRect();
     return { scroll: document.documentElement.scrollWidth, left: r.left, right: r.right };
@@ -177,10 +126,6 @@ try {
 
   expect('no_page_errors', summary.errors.length === 0, summary.errors);
 } catch (err) {
-  failed.push(`error: ${err.stack ?? err}`);
-} finally {
-  clearTimeout(timer);
-  await browser?.close();
+  fail(err);
 }
-console.log(JSON.stringify({ ...summary, ok: failed.length === 0, failed }));
-process.exit(failed.length === 0 ? 0 : 1);
+await finish();
