@@ -8,7 +8,8 @@
 //! - `publish`: after a commit, the index's change set and the purge of the tiles it touches;
 //! - `audit`: the actor and the rows their actions leave;
 //! - `documents`: files attached to land requests (who may add and read them, what is taken);
-//! - `notify`: who hears of each step, the outbox written with it, and the sender.
+//! - `notify`: who hears of each step, the outbox written with it, and the sender;
+//! - `queue`: the district a land request lies in, and the review queue's filters.
 
 use std::sync::Arc;
 
@@ -26,6 +27,7 @@ pub mod history;
 pub mod notify;
 pub mod plan_file;
 pub mod publish;
+pub mod queue;
 pub mod sketch;
 pub mod verify;
 pub mod workflow;

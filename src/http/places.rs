@@ -178,14 +178,7 @@ async fn identify(
     let containing = |layer: LayerKind| -> Value {
         snapshot
             .layer(layer)
-            .at_point(at)
-            .into_iter()
-            .min_by(|a, b| {
-                a.feature
-                    .area_m2()
-                    .total_cmp(&b.feature.area_m2())
-                    .then(a.fid.cmp(&b.fid))
-            })
+            .smallest_at(at)
             .map_or(Value::Null, |f| feature_json(&state, f, lang, &[]))
     };
     let street = snapshot

@@ -1,9 +1,11 @@
 //! Land requests over HTTP: thin handlers over `app::workflow`.
 //!
 //! `POST /api/requests` (surveyor), `POST /api/requests/check` (surveyor, stores nothing),
-//! `GET /api/requests` (a surveyor's own; planners and admins see all), `GET /api/requests/{id}`
+//! `GET /api/requests` (a surveyor's own; planners and admins see all; filtered by status, kind,
+//! parcel, district and age), `GET /api/requests/{id}`
 //! (with history, and the owners for those who may see them), `PUT /api/requests/{id}` (amend a
-//! returned request), `POST /api/requests/{id}/take`, `.../decision`, `.../withdraw`.
+//! returned request), `POST /api/requests/{id}/take`, `.../decision`, `.../withdraw`. Every
+//! request answered names the district its land lies in (`app::queue`).
 
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::StatusCode;
@@ -16,6 +18,7 @@ use super::auth::Signed;
 use super::body::{JsonBody, MAX_BODY_BYTES};
 use super::{ApiError, AppState};
 use crate::app::audit::Actor;
+use crate::app::queue::{Locator, QueueFilter, district_json};
 use crate::app::workflow::{self, Decision, SubmissionBody};
 use crate::domain::FeatureId;
 use crate::domain::account::Role;
@@ -25,8 +28,8 @@ fn ids(v: &[FeatureId]) -> Value {
     Value::Array(v.iter().map(|f| json!(f.0)).collect())
 }
 
-/// A request as listed.
-fn summary(r: &LandRequest) -> Value {
+/// A request as listed; `district` as `app::queue::district_json` writes it.
+fn summary(r: &LandRequest, district: Value) -> Value {
     json!({
         "id": r.id.0,
         "kind": r.kind.code(),
@@ -43,6 +46,7 @@ fn summary(r: &LandRequest) -> Value {
         "version": r.version,
         "serial": r.issued.as_ref().map(|i| i.serial.clone()),
         "issued_at": r.issued.as_ref().map(|i| i.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        "district": district,
     })
 }
 
@@ -56,7 +60,8 @@ fn may_see_owners(actor: &Actor, r: &LandRequest) -> bool {
 
 /// A request in full: its proposal, checks, history and (for those who may) owners.
 async fn detail(state: &AppState, actor: &Actor, r: &LandRequest) -> Result<Value, ApiError> {
-    let mut v = summary(r);
+    let district = Locator::new(&state.index).district(r);
+    let mut v = summary(r, district_json(district.as_deref()));
     v["crs"] = json!(r.crs);
     v["proposed"] = r.proposed.clone();
     v["checks"] = r.checks.clone();
@@ -129,6 +134,42 @@ struct ListQuery {
     status: Option<String>,
     kind: Option<String>,
     parcel: Option<i64>,
+    /// Read here, so that a bad value's answer says what is expected.
+    district: Option<String>,
+    older_than_days: Option<String>,
+}
+
+/// `district=`: a current district's feature id.
+fn parse_district(text: &str, locator: &Locator) -> Result<FeatureId, ApiError> {
+    let fid = text
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|f| *f > 0)
+        .map(FeatureId)
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "district={text:?} is not a district id: give the positive integer id of a \
+                 district, as in /collections/districts/items/{{fid}}"
+            ))
+        })?;
+    if !locator.is_district(fid) {
+        return Err(ApiError::BadRequest(format!(
+            "district={}: there is no current district with this id; the districts are \
+             listed at /collections/districts/items",
+            fid.0
+        )));
+    }
+    Ok(fid)
+}
+
+/// `older_than_days=`: a whole number of days, 0 or more.
+fn parse_days(text: &str) -> Result<u64, ApiError> {
+    text.trim().parse::<u64>().map_err(|_| {
+        ApiError::BadRequest(format!(
+            "older_than_days={text:?} is not a number of days: give a whole number, 0 or more"
+        ))
+    })
 }
 
 async fn list(
@@ -157,10 +198,34 @@ async fn list(
         with_unprepared: user.may_act_as(Role::Surveyor),
         parcel: q.parcel.map(FeatureId),
     };
+    let mut locator = Locator::new(&state.index);
+    let queue = QueueFilter {
+        district: q
+            .district
+            .as_deref()
+            .map(|d| parse_district(d, &locator))
+            .transpose()?,
+        created_by: q
+            .older_than_days
+            .as_deref()
+            .map(parse_days)
+            .transpose()?
+            .map(|days| QueueFilter::days_before(chrono::Utc::now(), days)),
+    };
     let rs = state.store.requests(&filter).await?;
+    let listed: Vec<Value> = rs
+        .iter()
+        .filter(|r| queue.old_enough(r))
+        .filter_map(|r| {
+            let district = locator.district(r);
+            queue
+                .in_district(district.as_deref())
+                .then(|| summary(r, district_json(district.as_deref())))
+        })
+        .collect();
     Ok(Json(json!({
-        "requests": rs.iter().map(summary).collect::<Vec<_>>(),
-        "numberReturned": rs.len(),
+        "numberReturned": listed.len(),
+        "requests": listed,
     })))
 }
 

@@ -309,6 +309,18 @@ impl LayerIndex {
         )
     }
 
+    /// The most specific feature containing or touching the point: the smallest by area (where
+    /// areas overlap or the point is on a shared edge), then the lowest id. What
+    /// `/api/identify` answers, and the district of a land request.
+    pub fn smallest_at(&self, c: Coord) -> Option<&Arc<StoredFeature>> {
+        self.at_point(c).into_iter().min_by(|a, b| {
+            a.feature
+                .area_m2()
+                .total_cmp(&b.feature.area_m2())
+                .then(a.fid.cmp(&b.fid))
+        })
+    }
+
     /// Point features with the squared chord (m²) from the ECEF position `v` (metres), nearest
     /// first: the base's and the delta's, merged, removed base features left out.
     pub(super) fn points_by_chord(&self, v: &[f64; 3]) -> impl Iterator<Item = (&InSpace, f64)> {

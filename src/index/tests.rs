@@ -272,3 +272,49 @@ fn removed_features_leave_every_query() {
     };
     assert_eq!(layer.in_bbox(&b).len(), 1);
 }
+
+fn district(fid: i64, min: (f64, f64), max: (f64, f64)) -> StoredFeature {
+    let ring = vec![
+        Coord { x: min.0, y: min.1 },
+        Coord { x: max.0, y: min.1 },
+        Coord { x: max.0, y: max.1 },
+        Coord { x: min.0, y: max.1 },
+        Coord { x: min.0, y: min.1 },
+    ];
+    let geometry = ValidGeometry::new(
+        RawGeometry::Polygon(vec![ring]),
+        LayerKind::Districts.shape(),
+    )
+    .unwrap();
+    let attrs = Attributes::District(crate::domain::attributes::District {
+        name_ar: Some(format!("حي {fid}")),
+        name_en: None,
+        city: None,
+    });
+    StoredFeature {
+        fid: FeatureId(fid),
+        feature: Feature::new(None, geometry, attrs, Map::new(), Lifespan::default()).unwrap(),
+    }
+}
+
+#[test]
+fn smallest_at_prefers_the_smallest_area_then_the_lowest_id() {
+    let index = Index::from_features(HashMap::from([(
+        LayerKind::Districts,
+        vec![
+            // A large district, a small one inside it, and two equal ones sharing an edge.
+            district(1, (50.0, 26.0), (50.2, 26.2)),
+            district(2, (50.05, 26.05), (50.06, 26.06)),
+            district(4, (51.01, 26.0), (51.02, 26.01)),
+            district(3, (51.0, 26.0), (51.01, 26.01)),
+        ],
+    )]));
+    let snap = index.snapshot();
+    let layer = snap.layer(LayerKind::Districts);
+    let at = |x, y| layer.smallest_at(Coord { x, y }).map(|f| f.fid.0);
+    assert_eq!(at(50.055, 26.055), Some(2));
+    assert_eq!(at(50.1, 26.1), Some(1));
+    assert_eq!(at(51.01, 26.005), Some(3));
+    assert_eq!(at(51.015, 26.005), Some(4));
+    assert_eq!(at(49.0, 26.1), None);
+}

@@ -162,14 +162,16 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
             json!({
                 "post": op(t, "Submit a subdivision, merge, deed update or survey sketch (a surveyor; a deed update or sketch also its parcel's owner as a citizen, by national id). Every check runs; if one fails nothing is stored (422); a failure a planner may accept (area_tolerance, corner_shift) is flagged and the request submitted. An owner's sketch request waits as requested until a surveyor prepares it.", "submitRequest", Some(SUBMISSION), ("201", "{\"id\", \"status\": \"submitted\", \"checks\"}"), &["400", "401", "403", "409", "413", "422"], false),
                 "get": {
-                    "tags": [t], "summary": "List requests: a surveyor's or owner's own (surveyors also the sketch requests waiting for one); planners and admins see all.", "operationId": "listRequests",
+                    "tags": [t], "summary": "List requests, newest first: a surveyor's or owner's own (surveyors also the sketch requests waiting for one); planners and admins see all. Each names the current district its land lies in (at a point of its first current parcel, else of the parcels its approval created, else of its proposal or plan boundary), or null.", "operationId": "listRequests",
                     "parameters": [
                         {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["requested", "submitted", "in_review", "technical_approved", "returned", "approved", "rejected", "withdrawn"]}},
                         {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["subdivision", "merge", "deed_update", "survey_sketch", "plan_approval"]}},
                         {"name": "parcel", "in": "query", "schema": {"type": "integer"}},
+                        {"name": "district", "in": "query", "description": "Only requests whose land lies in this district: its feature id, as in /collections/districts/items/{fid}. An id that is not a current district is a 400.", "schema": {"type": "integer", "minimum": 1}},
+                        {"name": "older_than_days", "in": "query", "description": "Only requests created at least this many days ago (created_at <= now - N days); 0 keeps every request created until now.", "schema": {"type": "integer", "minimum": 0}},
                     ],
                     "security": [{"bearerAuth": []}, {"sessionCookie": []}],
-                    "responses": responses("200", "{\"requests\": [...], \"numberReturned\"}", &["400", "401", "403"]),
+                    "responses": responses("200", "{\"requests\": [{\"id\", \"kind\", \"status\", \"parcels\", \"created_at\", ..., \"district\": {\"id\", \"name_ar\", \"name_en\"} | null}], \"numberReturned\"}", &["400", "401", "403"]),
                 },
             }),
         ),
@@ -181,7 +183,7 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
             "/api/requests/{id}",
             json!({
                 "parameters": path_id("id", "The request's number."),
-                "get": op(t, "A request with its proposal, checks, history and (for planners, admins and its surveyor) the owners.", "getRequest", None, ("200", "The request."), &["401", "404"], false),
+                "get": op(t, "A request with its district ({\"id\", \"name_ar\", \"name_en\"} or null, as listed), proposal, checks, history and (for planners, admins and its surveyor) the owners.", "getRequest", None, ("200", "The request."), &["401", "404"], false),
                 "put": op(t, "Amend a returned request (its surveyor); the checks run again and it is submitted anew.", "amendRequest", Some(SUBMISSION), ("200", "The request."), &["400", "401", "403", "404", "409", "422"], false),
             }),
         ),
