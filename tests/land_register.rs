@@ -529,3 +529,253 @@ async fn a_child_moved_by_a_metre_fails_covers_parent_and_nothing_is_stored() {
             .is_empty()
     );
 }
+
+/// A GET with its status, headers (name → value) and JSON body.
+async fn get_full(
+    app: &axum::Router,
+    uri: &str,
+) -> (StatusCode, std::collections::HashMap<String, String>, Value) {
+    let res = tower::ServiceExt::oneshot(
+        app.clone(),
+        axum::http::Request::get(uri)
+            .body(axum::body::Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let status = res.status();
+    let headers = res
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn a_retired_parcel_is_read_by_id_as_of_a_datetime() {
+    let city = city().await;
+    let app = &city.app;
+    let surveyor = login(app, "surveyor").await;
+    let planner = login(app, "planner").await;
+    let (parent, body) = splittable(&city, &surveyor, 0).await;
+    let p = parent.fid.0;
+    let item = |fid: i64, query: &str| {
+        if query.is_empty() {
+            format!("/collections/parcels/items/{fid}")
+        } else {
+            format!("/collections/parcels/items/{fid}?{query}")
+        }
+    };
+    let (s, h_now, parent_now) = get_full(app, &item(p, "")).await;
+    assert_eq!(s, StatusCode::OK, "{parent_now}");
+
+    let id = submit_and_take(app, &surveyor, &planner, &body).await;
+    let ms =
+        |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let before = ms(chrono::Utc::now());
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    // Before the approval, the parent at that moment is the current parent.
+    let (s, _, v) = get_full(app, &item(p, &format!("datetime={before}"))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["geometry"], parent_now["geometry"]);
+    let (s, v) = call(
+        app,
+        "POST",
+        &format!("/api/requests/{id}/decision"),
+        Some(&planner),
+        Some(json!({"decision": "approve"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let created: Vec<i64> = v["created"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_i64().unwrap())
+        .collect();
+    assert_eq!(created.len(), 2, "{v}");
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let after = ms(chrono::Utc::now());
+    let child = created[0];
+    let owner = city.store.parcel_owner(parent.fid).await.unwrap();
+
+    // Run against the server that approved (history grown in memory) and a restarted one
+    // (history loaded from the store).
+    let (_, restarted) = reopen(&city.dir.path().join("city.gpkg")).await;
+    for app in [app, &restarted] {
+        // Without datetime: a 404 that names the retirement and the datetime that shows it.
+        let (s, v) = call(app, "GET", &item(p, ""), None, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+        let d = v["description"].as_str().unwrap();
+        assert!(
+            d.contains(&format!("feature {p} of parcels was retired at"))
+                && d.contains("datetime="),
+            "{d}"
+        );
+        let suggested = d
+            .split("datetime=")
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap();
+        let (s, v) = call(
+            app,
+            "GET",
+            &item(p, &format!("datetime={suggested}")),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "the suggested datetime={suggested} shows it: {v}"
+        );
+
+        // Just before the approval: the parent as it was, with the same headers and links.
+        let (s, h, v) = get_full(app, &item(p, &format!("datetime={before}"))).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["id"], json!(p));
+        assert_eq!(v["geometry"], parent_now["geometry"]);
+        // Its public properties as they were, but for valid_to: it is retired now.
+        let mut props = v["properties"].clone();
+        assert!(props["valid_to"].is_string(), "{props}");
+        assert!(parent_now["properties"]["valid_to"].is_null());
+        props["valid_to"] = Value::Null;
+        assert_eq!(props, parent_now["properties"]);
+        assert_eq!(v["properties"]["parcel_no"], json!(parcel_no(&parent)));
+        assert_eq!(v["links"], parent_now["links"]);
+        for name in ["content-type", "content-crs"] {
+            assert_eq!(h.get(name), h_now.get(name), "{name}");
+        }
+        // An interval that reaches the approval from before shows it too; one after, not.
+        let (s, v) = call(
+            app,
+            "GET",
+            &item(p, &format!("datetime=../{before}")),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let (s, v) = call(
+            app,
+            "GET",
+            &item(p, &format!("datetime={after}/..")),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+
+        // The child: not there before the approval, there after it and now.
+        let (s, v) = call(
+            app,
+            "GET",
+            &item(child, &format!("datetime={before}")),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+        let d = v["description"].as_str().unwrap();
+        assert!(
+            d.contains("not in the register") && d.contains(&before) && d.contains("it is current"),
+            "{d}"
+        );
+        for query in [
+            format!("datetime={after}"),
+            format!("datetime={before}/{after}"),
+            String::new(),
+        ] {
+            let (s, v) = call(app, "GET", &item(child, &query), None, None).await;
+            assert_eq!(s, StatusCode::OK, "{query}: {v}");
+            assert_eq!(v["id"], json!(child));
+        }
+        // At the approval's moment as the lineage gives it: the child, no longer the parent
+        // (valid_to is exclusive), on the approving server as after a restart.
+        let (_, lineage) = call(app, "GET", &format!("/api/parcels/{p}/lineage"), None, None).await;
+        let at = lineage["descendants"][0]["at"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (s, v) = call(
+            app,
+            "GET",
+            &item(child, &format!("datetime={at}")),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{at}: {v}");
+        let (s, v) = call(app, "GET", &item(p, &format!("datetime={at}")), None, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{at}: {v}");
+        assert!(v["description"].as_str().unwrap().contains(&at), "{v}");
+        // Both ends of an interval across the approval: the parent too.
+        let (s, v) = call(
+            app,
+            "GET",
+            &item(p, &format!("datetime={before}/{after}")),
+            None,
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+
+        // crs with datetime: the parent in UTM 39N, said in Content-Crs.
+        let utm = "http://www.opengis.net/def/crs/EPSG/0/32639";
+        let enc = utm.replace(':', "%3A").replace('/', "%2F");
+        let (s, h, v) = get_full(app, &item(p, &format!("datetime={before}&crs={enc}"))).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(h["content-crs"], format!("<{utm}>"));
+        let xy = &v["geometry"]["coordinates"][0][0];
+        let (x, y) = (xy[0].as_f64().unwrap(), xy[1].as_f64().unwrap());
+        assert!(
+            (160_000.0..840_000.0).contains(&x) && y > 2_000_000.0,
+            "{x} {y}"
+        );
+        let (s, v) = call(app, "GET", &item(p, &format!("crs={enc}")), None, None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
+
+        // Bad values are a 400 naming the problem.
+        for (query, needle) in [
+            ("datetime=yesterday".to_string(), "RFC 3339"),
+            ("datetime=2026-13-01".to_string(), "RFC 3339"),
+            (
+                format!("datetime={after}/{before}"),
+                "ends before it starts",
+            ),
+            (format!("datetime={before}&datetime={after}"), "once"),
+            (format!("datetime={before}&crs=EPSG%3A20439"), "crs"),
+            (format!("datetime={before}&limit=1"), "crs and datetime"),
+        ] {
+            let (s, v) = call(app, "GET", &item(p, &query), None, None).await;
+            assert_eq!(s, StatusCode::BAD_REQUEST, "{query}: {v}");
+            let d = v["description"].as_str().unwrap_or_default();
+            assert!(d.contains(needle), "{query}: {d}");
+        }
+
+        // No owner, ever.
+        let (_, v) = call(
+            app,
+            "GET",
+            &item(p, &format!("datetime={before}")),
+            None,
+            None,
+        )
+        .await;
+        let text = v.to_string();
+        assert!(!text.contains("owner"), "{text}");
+        if let Some(o) = &owner {
+            assert!(!text.contains(o.national_id.as_str()), "{text}");
+            assert!(!text.contains(&o.name), "{text}");
+        }
+    }
+}

@@ -112,7 +112,7 @@ async fn the_api_document_describes_every_endpoint() {
         assert!(api["paths"][format!("/collections/{id}/queryables")]["get"].is_object());
         has(
             &format!("/collections/{id}/items/{{featureId}}"),
-            &["featureId", "crs"],
+            &["featureId", "crs", "datetime"],
         );
         let items = format!("/collections/{id}/items");
         has(
@@ -375,13 +375,35 @@ async fn datetime_selects_by_lifespan() {
             Box::new(|l| l.valid_to.is_none_or(|e| e > t("2020-01-01T00:00:00Z"))),
         ),
     ];
+    let (mut found, mut missing) = (0, 0);
     for (q, keep) in cases {
         let want = expected(LayerKind::Parcels, |f| keep(&f.feature.lifespan()));
         let (ids, matched) = all_ids(LayerKind::Parcels, &format!("datetime={}", enc(q))).await;
         assert_eq!(ids, want, "{q}");
         assert_eq!(matched, want.len() as u64);
         assert!(!want.is_empty(), "{q} selects some parcels");
+        // One feature at the same datetime: there exactly when the list has it.
+        for f in city().features[&LayerKind::Parcels]
+            .iter()
+            .step_by(23)
+            .take(60)
+        {
+            let fid = f.fid.0;
+            let uri = format!("/collections/parcels/items/{fid}?datetime={}", enc(q));
+            let (s, _, one) = get(&uri).await;
+            if want.contains(&fid) {
+                assert_eq!(s, StatusCode::OK, "{uri}: {one}");
+                assert_eq!(one["id"], fid);
+                found += 1;
+            } else {
+                assert_eq!(s, StatusCode::NOT_FOUND, "{uri}: {one}");
+                let d = one["description"].as_str().unwrap_or_default();
+                assert!(d.contains("not in the register"), "{uri}: {d}");
+                missing += 1;
+            }
+        }
     }
+    assert!(found > 0 && missing > 0, "{found} found, {missing} missing");
 }
 
 #[tokio::test]
@@ -470,7 +492,21 @@ async fn mistakes_are_400_or_404_saying_what_to_fix() {
             "filter",
         ),
         ("/collections/parcels/items?area_m2=big", 400, "number"),
-        ("/collections/parcels/items/1?limit=1", 400, "crs"),
+        (
+            "/collections/parcels/items/1?limit=1",
+            400,
+            "crs and datetime",
+        ),
+        (
+            "/collections/parcels/items/1?datetime=yesterday",
+            400,
+            "RFC 3339",
+        ),
+        (
+            "/collections/parcels/items/1?datetime=2024-02-01/2024-01-01",
+            400,
+            "ends before it starts",
+        ),
         ("/conformance?f=json", 400, "\"f\""),
         ("/collections/lakes", 404, "parcels"),
         ("/collections/lakes/items", 404, "collections"),

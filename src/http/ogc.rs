@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::{ApiError, AppState};
 use crate::domain::FeatureId;
-use crate::ogc::params::{ItemsRequest, item_crs};
+use crate::ogc::params::{ItemRequest, ItemsRequest};
 use crate::ogc::query::Query;
 use crate::ogc::{
     GEOJSON, JSON, OPENAPI, OgcError, SCHEMA, collection, documents, items, openapi, queryables,
@@ -209,7 +209,7 @@ async fn feature(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, ApiError> {
     let layer = collection(&id)?;
-    let crs = item_crs(&Query::parse(raw.as_deref())?)?;
+    let req = ItemRequest::parse(&Query::parse(raw.as_deref())?)?;
     let missing = || {
         ApiError::NotFound(format!(
             "no feature {fid:?} in {id}; feature ids are the id members of /collections/{id}/items"
@@ -217,10 +217,16 @@ async fn feature(
     };
     let n: i64 = fid.trim().parse().map_err(|_| missing())?;
     let snapshot = state.index.snapshot();
-    let f = snapshot
-        .layer(layer)
-        .get(FeatureId(n))
-        .ok_or_else(missing)?;
+    let history = state.app.history.layer(layer);
+    let f = items::one(
+        layer,
+        snapshot.layer(layer),
+        &history,
+        FeatureId(n),
+        req.datetime.as_ref(),
+    )?
+    .ok_or_else(missing)?;
+    let crs = req.crs;
     let mut doc = items::feature_json(f, &crs, &state.categories)?;
     let base = base_url(&headers);
     doc["links"] = json!([

@@ -11,13 +11,16 @@ use std::sync::Arc;
 use geo::Intersects;
 use serde_json::{Value, json};
 
+use chrono::{DateTime, SecondsFormat, SubsecRound, TimeDelta, Utc};
+
+use super::datetime::Interval;
 use super::paging::{Candidates, Page, Position, cut};
 use super::params::ItemsRequest;
 use super::{GEOJSON, JSON, OgcError, crs::OgcCrs, title};
 use crate::domain::category::CategoryRegistry;
 use crate::domain::public;
 use crate::domain::register::StoredFeature;
-use crate::domain::{FeatureId, LayerKind, ValidGeometry};
+use crate::domain::{FeatureId, LayerKind, Lifespan, ValidGeometry};
 use crate::index::LayerIndex;
 
 fn outline_hits(p: &geo::Polygon, g: &ValidGeometry) -> bool {
@@ -111,6 +114,75 @@ pub fn select<'a>(
                 version,
             )
         }
+    }
+}
+
+/// A moment as written in messages: RFC 3339, UTC, milliseconds (as the store keeps it).
+fn moment(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// When a version was in force, for messages: "it was in force from ... until ...".
+fn span(life: Lifespan) -> String {
+    match (life.valid_from, life.valid_to) {
+        (Some(from), Some(to)) => {
+            format!("it was in force from {} until {}", moment(from), moment(to))
+        }
+        (None, Some(to)) => format!(
+            "it was in force from before the register until {}",
+            moment(to)
+        ),
+        (Some(from), None) => format!("it is current, in force since {}", moment(from)),
+        (None, None) => "it is current, in force since before the register".to_string(),
+    }
+}
+
+/// A `datetime` (milliseconds) that reads a retired version: the last millisecond it was in
+/// force; `None` when its lifespan holds no whole millisecond.
+fn last_instant(life: Lifespan) -> Option<String> {
+    let to = life.valid_to?;
+    let t = (to - TimeDelta::milliseconds(1)).trunc_subsecs(3);
+    life.contains(t).then(|| moment(t))
+}
+
+/// Feature `fid` as `/items/{featureId}` answers it: without `datetime` the current feature;
+/// with it (the value as given and its interval) the feature's version in force then, current
+/// or retired (`history` holds the retired versions, as for `/items`). `Ok(None)` when the
+/// layer never had such a feature; a 404 that says why when it had: retired (and the
+/// `datetime` that shows it), or not in force at that time (and when it was).
+pub fn one<'a>(
+    layer: LayerKind,
+    current: &'a LayerIndex,
+    history: &'a LayerIndex,
+    fid: FeatureId,
+    datetime: Option<&(String, Interval)>,
+) -> Result<Option<&'a StoredFeature>, OgcError> {
+    let Some(f) = current.get(fid).or_else(|| history.get(fid)) else {
+        return Ok(None);
+    };
+    let life = f.feature.lifespan();
+    let (n, id) = (fid.0, layer.id());
+    match datetime {
+        None => match life.valid_to {
+            None => Ok(Some(f)),
+            Some(to) => Err(OgcError::NotFound(match last_instant(life) {
+                Some(t) => format!(
+                    "feature {n} of {id} was retired at {}; ask with datetime={t} to see it as \
+                     it was ({})",
+                    moment(to),
+                    span(life)
+                ),
+                None => format!(
+                    "feature {n} of {id} was retired at {}: it is no longer in the register",
+                    moment(to)
+                ),
+            })),
+        },
+        Some((_, at)) if at.overlaps(life) => Ok(Some(f)),
+        Some((text, _)) => Err(OgcError::NotFound(format!(
+            "feature {n} of {id} was not in the register at datetime={text:?}: {}",
+            span(life)
+        ))),
     }
 }
 

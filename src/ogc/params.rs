@@ -1,7 +1,8 @@
 //! The query parameters of `/collections/{id}/items` and `/items/{featureId}`, checked and
 //! converted once: `limit`, `bbox`/`bbox-crs`, `datetime`, `cursor`, `crs`,
 //! `filter`/`filter-lang`/`filter-crs`, and a queryable's name as a parameter (`land_use=...`,
-//! equality). Anything else is refused, naming the parameter.
+//! equality); `crs` and `datetime` for one feature. Anything else is refused, naming the
+//! parameter.
 
 use geo::Polygon;
 
@@ -186,11 +187,30 @@ impl ItemsRequest {
     }
 }
 
-/// The `crs` of a single-feature request (`/items/{featureId}`), the only parameter it takes.
-pub fn item_crs(q: &Query) -> Result<OgcCrs, OgcError> {
-    q.only(|k| k == "crs", "only crs")?;
-    match q.one("crs")? {
-        Some(v) => OgcCrs::parse("crs", v),
-        None => Ok(OgcCrs::crs84()),
+/// A checked single-feature request (`/items/{featureId}`): `crs`, and `datetime` to read the
+/// register as of a moment. `datetime` has the syntax and the meaning of `/items`'s (an instant, a
+/// date, or an interval; the feature is answered when its lifespan overlaps it): a feature id
+/// has one lifespan (ids are never reused; a change retires a feature into new ones), so at most
+/// one version matches, and it is the one `/items` lists for the same `datetime`.
+#[derive(Debug)]
+pub struct ItemRequest {
+    pub crs: OgcCrs,
+    /// The value as given, for messages, and its interval.
+    pub datetime: Option<(String, Interval)>,
+}
+
+impl ItemRequest {
+    /// Checks the query of an `/items/{featureId}` request.
+    pub fn parse(q: &Query) -> Result<ItemRequest, OgcError> {
+        q.only(|k| k == "crs" || k == "datetime", "only crs and datetime")?;
+        let crs = match q.one("crs")? {
+            Some(v) => OgcCrs::parse("crs", v)?,
+            None => OgcCrs::crs84(),
+        };
+        let datetime = match q.one("datetime")? {
+            Some(v) => Some((v.to_string(), Interval::parse(v)?)),
+            None => None,
+        };
+        Ok(ItemRequest { crs, datetime })
     }
 }

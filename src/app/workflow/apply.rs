@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use serde_json::{Map, json};
 
 use super::machine::{self, Command};
@@ -204,7 +204,9 @@ pub(super) async fn approve(
         }
         parents.push(Arc::new(f));
     }
-    let now = Utc::now();
+    // To the millisecond, as the store keeps it: the versions published now read the same
+    // (`datetime`, lifespans) as they will once reloaded.
+    let now = Utc::now().trunc_subsecs(3);
     let features = match (&sub.deed, parents.as_slice()) {
         (Some(deed), [parent]) => vec![new_version(
             &before,

@@ -4,7 +4,7 @@
 //! (approved), its lots as parcels (recorded as laid out in it) and its streets, closes the
 //! request with its history and audit rows, then publishes the three layers.
 
-use chrono::Utc;
+use chrono::{SubsecRound, Utc};
 use geo::{Contains, InteriorPoint, MultiLineString, MultiPolygon, Polygon};
 use serde_json::{Map, json};
 
@@ -178,7 +178,9 @@ pub(super) async fn approve(
     }
     let parts = parse_plan(&sub.proposed, &sub.crs)
         .map_err(|e| WorkflowError::Invalid(format!("plan: {e}")))?;
-    let now = Utc::now();
+    // To the millisecond, as the store keeps it: the versions published now read the same
+    // (`datetime`, lifespans) as they will once reloaded.
+    let now = Utc::now().trunc_subsecs(3);
     let (plan, lots, streets) = features(app, before, sub, &parts, now)?;
 
     let mut uow = app.store.begin().await?;

@@ -33,6 +33,13 @@ fn parameters() -> Value {
             "Only features in force at an instant (2024-05-01T10:00:00Z or 2024-05-01) or during \
              an interval (a/b, ../b, a/..), from their lifespan valid_from/valid_to.",
             json!({"type": "string"})),
+        "featureDatetime": query("datetime",
+            "The feature as the register held it at an instant (2024-05-01T10:00:00Z or \
+             2024-05-01) or during an interval (a/b, ../b, a/..), from its lifespan \
+             valid_from/valid_to, as datetime on items: a retired feature (a parcel split or \
+             merged) is answered too; a 404 when it was not in force then. Without it, only a \
+             current feature is answered, and a retired one is a 404 naming its retirement.",
+            json!({"type": "string"})),
         "cursor": query("cursor",
             "Where a page starts; take it from the next and prev links, never build it.",
             json!({"type": "string"})),

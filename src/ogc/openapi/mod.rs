@@ -145,7 +145,11 @@ fn collection_paths(
             "Data",
             &format!("One feature of {name}"),
             &format!("get_{id}_item"),
-            vec![param_ref("featureId"), param_ref("crs")],
+            vec![
+                param_ref("featureId"),
+                param_ref("crs"),
+                param_ref("featureDatetime"),
+            ],
             errors(&["400", "404"]),
             item_ok,
         ),
