@@ -11,8 +11,10 @@ use std::sync::Arc;
 use axum::body::{Body, to_bytes};
 use axum::http::{Request, StatusCode, header};
 use common::*;
+use madinati::app::auth::{NewUser, add_user};
 use madinati::demo::{self, DemoSize};
 use madinati::domain::LayerKind;
+use madinati::domain::account::Roles;
 use madinati::domain::public::property_names;
 use madinati::http::viewer::{self, ViewerBuild, ViewerPaths};
 use madinati::http::{AppState, Application, router};
@@ -22,11 +24,32 @@ use tower::ServiceExt;
 const BROWSER_ACCEPT: &str =
     "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 
+/// The password of the accounts `surveyor` and `planner` the page scripts sign in with.
+const PASSWORD: &str = "a long test password";
+
 async fn demo_state(dir: &Path) -> AppState {
     let store = fresh_store(dir).await;
     demo::build(&store, DemoSize::Small, 1, &mut |_, _, _| {})
         .await
         .unwrap();
+    for (name, role) in [("surveyor", "surveyor"), ("planner", "planner")] {
+        add_user(
+            &store,
+            NewUser {
+                username: name.into(),
+                password: PASSWORD.into(),
+                roles: Roles::parse(role).unwrap(),
+                name_ar: None,
+                name_en: Some(format!("Test {name}")),
+                national_id: None,
+                phone: None,
+                email: None,
+            },
+            "test",
+        )
+        .await
+        .unwrap();
+    }
     AppState::load(Arc::new(store), Default::default())
         .await
         .unwrap()
@@ -288,6 +311,69 @@ async fn a_citizen_finds_the_nearest_open_pharmacy_in_arabic_and_in_english() {
                 .is_file(),
             "{name}"
         );
+    }
+}
+
+/// The surveyors' and planners' journeys (issue 13), in one page that never reloads: a split
+/// drawn on the map fails `min_area` live (the small part shaded, submitting refused), is fixed
+/// and submitted; a planner finds it in the queue, takes and approves it, and the new parcels are
+/// in the page's tiles at once; a new parcel's history slider shows the parent before the
+/// approval. Then every screen from its shareable address, Arabic and English, desktop and
+/// phone: fits the width, and axe-core finds no serious or critical violation.
+/// `web-viewer/tests/land.mjs` drives headless Chromium.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_surveyor_splits_a_parcel_a_planner_approves_it_and_the_map_and_history_show_it() {
+    let run = run_page_script("land.mjs", "shot").await;
+    let (summary, pretty, dir) = (&run.summary, &run.pretty, &run.dir);
+    for check in [
+        "parcel_picked_on_the_map",
+        "min_area_fails_live",
+        "failing_part_shaded",
+        "submit_refused_while_failing",
+        "fixed_split_passes",
+        "submitted",
+        "parent_in_tiles_before",
+        "in_the_queue",
+        "review_shows_before_after_checks_history",
+        "children_created",
+        "new_parcels_on_the_tiles",
+        "same_page",
+        "history_now_shows_children",
+        "history_before_shows_parent",
+        "lineage_lists_parent",
+        "geojson_upload_checked",
+        "merge_of_two_picked_parcels_checked",
+        "no_page_errors",
+    ] {
+        assert_eq!(summary["checks"][check], true, "{check}: {pretty}");
+    }
+    // The parent in the history just before the approval, its children after.
+    let parent = &summary["parcel"]["fid"];
+    assert!(
+        summary["history"]["then"]["fids"]
+            .as_array()
+            .is_some_and(|f| f.contains(parent)),
+        "{pretty}"
+    );
+    let screens = [
+        "signin", "parcel", "history", "requests", "editor", "queue", "request",
+    ];
+    for screen in screens {
+        for lang in ["ar", "en"] {
+            for device in ["desktop", "phone"] {
+                let name = format!("{screen}-{lang}-{device}");
+                assert_eq!(summary["axe"][&name], 0, "axe on {name}: {pretty}");
+                assert_eq!(
+                    summary["checks"][format!("{screen}_{lang}_{device}_fits")],
+                    true,
+                    "{name}: {pretty}"
+                );
+                assert!(
+                    dir.path().join(format!("shot-{name}.jpeg")).is_file(),
+                    "{name}"
+                );
+            }
+        }
     }
 }
 

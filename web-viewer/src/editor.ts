@@ -7,7 +7,7 @@ import { api, ApiFailure } from './api';
 import type { Ctx, Route } from './context';
 import { areaM2, cut, merge, type Pt, type Ring } from './geometry';
 import { type Fc, EMPTY } from './overlay';
-import { lang, named, number, t } from './i18n';
+import { lang, named, number, squareMetres, t } from './i18n';
 import { button, el, titled } from './ui';
 
 type Feature = GeoJSON.Feature<GeoJSON.Geometry, Record<string, unknown>> & { id?: number };
@@ -27,23 +27,31 @@ interface Amending {
   note?: string | null;
 }
 
-/** The indexes of proposed parcels a failed check names, and the problem areas it outlines. */
+/** The indexes of proposed parcels a failed check names, and the problem areas it outlines.
+ * A detail that lists every child with a `failing` list beside it (street frontage) names the
+ * failing ones there; otherwise every child a failed check's detail refers to by `index` fails. */
 export function failingParts(checks: Check[]): { children: Set<number>; pieces: Feature[] } {
-  const children = new Set<number>();
-  const pieces: Feature[] = [];
-  const visit = (v: unknown) => {
-    if (Array.isArray(v)) for (const x of v) visit(x);
-    else if (v && typeof v === 'object') {
+  const out = { children: new Set<number>(), pieces: [] as Feature[] };
+  const collect = (v: unknown, numbersAreIndexes: boolean): void => {
+    if (typeof v === 'number') {
+      if (numbersAreIndexes && Number.isInteger(v)) out.children.add(v);
+    } else if (Array.isArray(v)) {
+      for (const x of v) collect(x, numbersAreIndexes);
+    } else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if (typeof o.index === 'number') children.add(o.index);
+      if (typeof o.index === 'number') out.children.add(o.index);
       if (o.geometry && typeof o.geometry === 'object') {
-        pieces.push({ type: 'Feature', properties: {}, geometry: o.geometry as GeoJSON.Geometry });
+        out.pieces.push({ type: 'Feature', properties: {}, geometry: o.geometry as GeoJSON.Geometry });
       }
-      for (const [k, x] of Object.entries(o)) if (k !== 'geometry') visit(x);
+      for (const [k, x] of Object.entries(o)) if (k !== 'geometry' && k !== 'streets' && k !== 'index') collect(x, false);
     }
   };
-  for (const c of checks) if (!c.passed && c.detail) visit(c.detail);
-  return { children, pieces };
+  for (const c of checks) {
+    if (c.passed || !c.detail) continue;
+    if (Array.isArray(c.detail.failing)) collect(c.detail.failing, true);
+    else collect(c.detail, false);
+  }
+  return out;
 }
 
 /** One check as a list item: passed or failed, with the server's message in the page's language. */
@@ -86,7 +94,7 @@ export async function editorView(ctx: Ctx, route: Route, amending?: Amending): P
   const verdict = el('p', { id: 'editor-verdict', role: 'status' });
   const note = el('textarea', { id: 'editor-note', rows: '2' }) as HTMLTextAreaElement;
   note.value = amending?.note ?? '';
-  const file = el('input', { id: 'editor-file', type: 'file', accept: '.geojson,.json,application/geo+json,application/json' });
+  const file = el('input', { id: 'editor-file', type: 'file', accept: '.geojson,.json,.dxf,.zip,application/geo+json,application/json' });
   const submit = el('button', { type: 'button', id: 'editor-submit', class: 'primary', disabled: '' }, amending ? t('resubmit') : t('submit'));
   const problem = el('p', { class: 'problem', role: 'alert', hidden: '' });
 
@@ -144,7 +152,7 @@ export async function editorView(ctx: Ctx, route: Route, amending?: Amending): P
           { class: failing.has(i) ? 'failing' : '' },
           el('label', { for: id }, `${t('childNo')} ${number(i + 1)}`),
           input,
-          el('span', { class: 'area' }, `≈ ${number(areaM2(ring))} m²`),
+          el('span', { class: 'area' }, `≈ ${squareMetres(areaM2(ring))}`),
         );
       }),
     );
@@ -162,7 +170,10 @@ export async function editorView(ctx: Ctx, route: Route, amending?: Amending): P
     const mine = ++asked;
     passed = false;
     submit.setAttribute('disabled', '');
-    if (pieces().length === 0 || parents.length === 0) {
+    // Nothing to check until there is something to propose: two parts of a parcel, or two
+    // parcels to merge (or an uploaded file).
+    const enough = uploaded ? pieces().length > 0 : kind === 'merge' ? parents.length >= 2 : parents.length === 1 && pieces().length >= 2;
+    if (!enough) {
       checks = [];
       renderChecks();
       drawMap();
@@ -237,19 +248,41 @@ export async function editorView(ctx: Ctx, route: Route, amending?: Amending): P
     window.history.replaceState(null, '', url);
   };
 
+  // GeoJSON is read here; a DXF or a zipped Shapefile from a CAD office is read by the server
+  // (`/api/requests/proposal-file`, UTM 39N unless the file says otherwise).
   file.addEventListener('change', async () => {
     const f = file.files?.[0];
     if (!f) return;
+    problem.hidden = true;
     try {
-      const rings = ringsOf(JSON.parse(await f.text()) as Fc);
-      if (!rings.length) throw new Error('no polygons');
+      const geojson = /\.(geo)?json$/i.test(f.name);
+      let fc: Fc;
+      if (geojson) {
+        fc = JSON.parse(await f.text()) as Fc;
+      } else {
+        const data = new FormData();
+        data.append('file', f, f.name);
+        fc = await api<Fc>('/api/requests/proposal-file', { form: data });
+      }
+      const rings = ringsOf(fc);
+      if (!rings.length) throw new Error(t('badFile'));
       uploaded = rings;
       lines = [];
       pending = null;
-      problem.hidden = true;
       changed();
-    } catch {
-      problem.textContent = t('badFile');
+      // The file's own parcel numbers, where it has them.
+      fc.features.forEach((feature, i) => {
+        const no = feature.properties?.parcel_no;
+        if (typeof no === 'string' && no) {
+          numbers[i] = no;
+          touched.add(i);
+        }
+      });
+      renderParts();
+      schedule();
+      ctx.overlays.fit('proposal');
+    } catch (err) {
+      problem.textContent = err instanceof ApiFailure ? err.description : t('badFile');
       problem.hidden = false;
     }
   });
@@ -303,13 +336,13 @@ export async function editorView(ctx: Ctx, route: Route, amending?: Amending): P
     picked,
     hint,
     tools,
-    el('label', { for: 'editor-file', class: 'file' }, t('upload')),
-    file,
+    verdict,
     el('h3', {}, t('children')),
     parts,
     el('h3', {}, t('checks')),
-    verdict,
     checkList,
+    el('label', { for: 'editor-file', class: 'file' }, t('upload')),
+    file,
     el('label', { for: 'editor-note' }, t('note')),
     note,
     submit,

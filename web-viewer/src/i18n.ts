@@ -46,6 +46,7 @@ const WORDS = {
   landUse: { ar: 'الاستخدام', en: 'Land use' },
   area: { ar: 'المساحة', en: 'Area' },
   since: { ar: 'منذ', en: 'Since' },
+  retired: { ar: 'أُلغيت هذه القطعة بقرار في', en: 'Retired by a decision on' },
   nothingHere: { ar: 'لا قطعة ولا مخطط هنا.', en: 'No parcel or plan here.' },
   history: { ar: 'سجل القطعة', en: 'Parcel history' },
   historyAt: { ar: 'السجل في', en: 'The register on' },
@@ -77,8 +78,8 @@ const WORDS = {
   drawNext: { ar: 'انقر نقطة النهاية.', en: 'Click the line\'s end.' },
   undoLine: { ar: 'تراجع عن آخر خط', en: 'Undo last line' },
   clearLines: { ar: 'مسح الخطوط', en: 'Clear lines' },
-  upload: { ar: 'رفع ملف GeoJSON', en: 'Upload a GeoJSON file' },
-  badFile: { ar: 'الملف ليس GeoJSON فيه مضلعات.', en: 'The file is not GeoJSON with polygons.' },
+  upload: { ar: 'أو ارفع ملف القطع المقترحة (GeoJSON أو DXF أو Shapefile مضغوط)', en: 'Or upload the proposed parcels (GeoJSON, DXF or zipped Shapefile)' },
+  badFile: { ar: 'لا مضلعات في الملف: ارسم القطع خطوطاً مغلقة.', en: 'The file holds no polygons: draw the parcels as closed lines.' },
   children: { ar: 'القطع المقترحة', en: 'Proposed parcels' },
   childNo: { ar: 'رقم القطعة', en: 'Parcel number' },
   note: { ar: 'ملاحظة', en: 'Note' },
@@ -130,9 +131,22 @@ const NAMES: Record<string, { ar: string; en: string }> = {
   approved: { ar: 'معتمد', en: 'Approved' },
   rejected: { ar: 'مرفوض', en: 'Rejected' },
   withdrawn: { ar: 'مسحوب', en: 'Withdrawn' },
+  // Land uses, as the server names them (src/domain/attributes/values.rs).
+  residential: { ar: 'سكني', en: 'Residential' },
+  commercial: { ar: 'تجاري', en: 'Commercial' },
+  mixed_use: { ar: 'سكني تجاري', en: 'Residential-commercial' },
+  industrial: { ar: 'صناعي', en: 'Industrial' },
+  agricultural: { ar: 'زراعي', en: 'Agricultural' },
+  government: { ar: 'حكومي', en: 'Government' },
+  educational: { ar: 'تعليمي', en: 'Educational' },
+  religious: { ar: 'ديني', en: 'Religious' },
+  health: { ar: 'صحي', en: 'Health' },
+  park: { ar: 'حديقة', en: 'Park' },
+  utility: { ar: 'مرافق', en: 'Utility' },
+  vacant: { ar: 'أرض فضاء', en: 'Vacant' },
 };
 
-/** A request kind's or state's name in the page's language (the code if unknown). */
+/** A request kind's, state's or land use's name in the page's language (the code if unknown). */
 export function named(code: string): string {
   return NAMES[code]?.[current] ?? code;
 }
@@ -185,4 +199,9 @@ export function when(iso: string): string {
     timeStyle: 'short',
     timeZone: 'Asia/Riyadh',
   }).format(d);
+}
+
+/** An area in square metres, in the page's language. */
+export function squareMetres(m2: number, digits = 0): string {
+  return `${number(m2, digits)} ${t('metres')}²`;
 }

@@ -5,7 +5,7 @@
 import { api, ApiFailure } from './api';
 import { type Ctx, hasRole } from './context';
 import { extend, type Fc } from './overlay';
-import { lang, number, t, when } from './i18n';
+import { distance, lang, named, squareMetres, t, when } from './i18n';
 import { button, el, facts, titled } from './ui';
 
 type Feature = GeoJSON.Feature<GeoJSON.Geometry, Record<string, unknown>> & { id?: number };
@@ -57,10 +57,10 @@ function placeFacts(found: Identified): HTMLDListElement {
     [t('plan'), String(plan.plan_no ?? p.plan_no ?? '') || null],
     [t('block'), p.block_no ? String(p.block_no) : null],
     [t('parcel'), p.parcel_no ? String(p.parcel_no) : null],
-    [t('landUse'), p.land_use ? String(p.land_use) : null],
-    [t('area'), typeof p.area_m2 === 'number' ? `${number(p.area_m2, 1)} m²` : null],
+    [t('landUse'), p.land_use ? named(String(p.land_use)) : null],
+    [t('area'), typeof p.area_m2 === 'number' ? squareMetres(p.area_m2, 1) : null],
     [t('since'), typeof p.valid_from === 'string' ? when(p.valid_from) : null],
-    [t('street'), found.nearest_street ? `${name(found.nearest_street)} (${number(Number(found.nearest_street.properties.distance_m ?? 0))} m)` : null],
+    [t('street'), found.nearest_street ? `${name(found.nearest_street)} (${distance(Number(found.nearest_street.properties.distance_m ?? 0))})` : null],
   ]);
 }
 
@@ -80,11 +80,29 @@ function inside(f: Feature): [number, number] | null {
   return [pts.reduce((s, p) => s + p[0], 0) / pts.length, pts.reduce((s, p) => s + p[1], 0) / pts.length];
 }
 
+interface Lineage {
+  ancestors: Edge[];
+  descendants: Edge[];
+}
+
+/** A parcel as it is, or as it last was if an approval retired it (then `retired` says when). */
+async function parcelAndLineage(fid: number): Promise<{ f: Feature; retired: string | null; lineage: Lineage }> {
+  const lineage = await api<Lineage>(`/api/parcels/${fid}/lineage`);
+  const ends = lineage.descendants.filter((e) => e.parent === fid).map((e) => Date.parse(e.at)).filter(Number.isFinite);
+  if (ends.length) {
+    const end = Math.min(...ends);
+    const q = new URLSearchParams({ datetime: new Date(end - 1000).toISOString() });
+    return { f: await api<Feature>(`/collections/parcels/items/${fid}?${q}`), retired: new Date(end).toISOString(), lineage };
+  }
+  return { f: await api<Feature>(`/collections/parcels/items/${fid}`), retired: null, lineage };
+}
+
 /** `?parcel=FID`: the parcel, its district and plan, and what may be done with it. */
 export async function parcelView(ctx: Ctx, fid: number): Promise<void> {
   ctx.work.replaceChildren(el('p', { class: 'loading' }, t('working')));
   try {
-    const f = await api<Feature>(`/collections/parcels/items/${fid}`);
+    const { f, retired } = await parcelAndLineage(fid);
+    ctx.overlays.clear('proposal', 'before', 'problems', 'lines', 'history');
     ctx.overlays.set('picked', fc([f]));
     const at = inside(f);
     let found: Identified = { district: null, plan: null, parcel: f, nearest_street: null };
@@ -93,18 +111,19 @@ export async function parcelView(ctx: Ctx, fid: number): Promise<void> {
       found = { ...(await api<Identified>(`/api/identify?${q}`)), parcel: f };
     }
     const b = extend(null, fc([f]));
-    if (b && !ctx.map.getBounds().contains([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2])) {
+    if (b && (ctx.map.getZoom() < 16 || !ctx.map.getBounds().contains([(b[0] + b[2]) / 2, (b[1] + b[3]) / 2]))) {
       ctx.map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { padding: 80, maxZoom: 18, duration: 0 });
     }
     const actions = el('div', { class: 'actions' });
     actions.append(button(t('history'), () => ctx.go({ view: 'history', parcel: fid })));
-    if (hasRole(ctx.me, 'surveyor') && f.properties.valid_to == null) {
+    if (hasRole(ctx.me, 'surveyor') && !retired) {
       actions.append(button(t('subdivideThis'), () => ctx.go({ view: 'new', kind: 'subdivision', parcels: [fid] })));
     }
     actions.append(shareButton());
     ctx.work.replaceChildren(
       titled(`${t('parcel')} ${String(f.properties.parcel_no ?? fid)}`, { label: t('back'), go: () => ctx.go({ view: 'city' }) }),
       placeFacts(found),
+      ...(retired ? [el('p', { class: 'retired', id: 'parcel-retired' }, `${t('retired')} ${when(retired)}`)] : []),
       actions,
     );
   } catch (e) {
@@ -127,10 +146,7 @@ export function shareButton(): HTMLButtonElement {
 export async function historyView(ctx: Ctx, fid: number): Promise<void> {
   ctx.work.replaceChildren(el('p', { class: 'loading' }, t('working')));
   try {
-    const [lineage, f] = await Promise.all([
-      api<{ ancestors: Edge[]; descendants: Edge[] }>(`/api/parcels/${fid}/lineage`),
-      api<Feature>(`/collections/parcels/items/${fid}`).catch(() => null),
-    ]);
+    const { f, lineage } = await parcelAndLineage(fid);
     const edges = [...lineage.ancestors, ...lineage.descendants];
     // The moments the register changed around this parcel: just before and at each change, then now.
     const moments = new Set<number>();
@@ -149,7 +165,10 @@ export async function historyView(ctx: Ctx, fid: number): Promise<void> {
     const slider = el('input', {
       id: 'history-slider', type: 'range', min: '0', max: String(stops.length - 1), step: '1', value: String(stops.length - 1),
     });
-    let bbox = f ? extend(null, fc([f])) : null;
+    const bbox = extend(null, fc([f]));
+    ctx.overlays.clear('proposal', 'before', 'problems', 'lines');
+    ctx.overlays.set('picked', fc([f]));
+    if (bbox) ctx.map.fitBounds([[bbox[0], bbox[1]], [bbox[2], bbox[3]]], { padding: 120, maxZoom: 18, duration: 0 });
     const grow = (b: [number, number, number, number]) => {
       const dx = (b[2] - b[0]) * 0.5 + 1e-4;
       const dy = (b[3] - b[1]) * 0.5 + 1e-4;

@@ -178,12 +178,15 @@ export async function requestView(ctx: Ctx, id: number): Promise<void> {
   const backTo = planner && !mine ? 'queue' : 'requests';
 
   // The map: the parcels before (outlined), the proposal after (filled, failing parts red).
+  // Parcels this request's approval retired are drawn as they were just before it.
+  const approvedAt = r.history.find((e) => e.to === 'approved')?.at;
   const before: GeoJSON.Feature[] = [];
   for (const fid of r.parcels) {
+    const q = approvedAt && r.retired.includes(fid) ? `?${new URLSearchParams({ datetime: new Date(Date.parse(approvedAt) - 1000).toISOString() })}` : '';
     try {
-      before.push(await api<GeoJSON.Feature>(`/collections/parcels/items/${fid}`));
-    } catch {
-      // A parcel retired by this request's approval is no longer current: the proposal shows it.
+      before.push(await api<GeoJSON.Feature>(`/collections/parcels/items/${fid}${q}`));
+    } catch (e) {
+      console.warn(`parcel ${fid}: ${e}`);
     }
   }
   const after: Fc = r.proposed && r.proposed.type === 'FeatureCollection' ? r.proposed : { type: 'FeatureCollection', features: [] };

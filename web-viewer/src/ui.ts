@@ -35,7 +35,8 @@ export function facts(rows: [string, string | null | undefined][]): HTMLDListEle
   const dl = el('dl', { class: 'facts' });
   for (const [k, v] of rows) {
     if (v === null || v === undefined || v === '') continue;
-    dl.append(el('dt', {}, k), el('dd', { dir: 'auto' }, v));
+    // <bdi>: a value keeps its own direction (numbers, Latin names) and the page's alignment.
+    dl.append(el('dt', {}, k), el('dd', {}, el('bdi', {}, v)));
   }
   return dl;
 }
