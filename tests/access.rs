@@ -65,6 +65,10 @@ async fn the_role_matrix() {
     let matrix: Vec<(&str, String, Option<Value>, [StatusCode; 5])> = vec![
         ("GET", "/api/me".into(), None, [u, ok, ok, ok, ok]),
         ("POST", "/api/requests/check".into(), Some(failing.clone()), [u, f, ok, f, f]),
+        // The files' calls check the role before the body: only a surveyor learns that a JSON
+        // body is not a form.
+        ("POST", "/api/requests/proposal-file".into(), Some(failing.clone()), [u, f, S::BAD_REQUEST, f, f]),
+        ("POST", "/api/requests/plan".into(), Some(failing.clone()), [u, f, S::BAD_REQUEST, f, f]),
         ("POST", "/api/requests".into(), Some(failing.clone()), [u, f, unp, f, f]),
         // Citizens list their own requests (as owners they may ask for deed updates and
         // sketches); they may amend or withdraw only theirs: another's is a 404, as if absent.

@@ -26,6 +26,7 @@ pub mod failpoint;
 pub mod history;
 pub mod notify;
 pub mod plan_file;
+pub mod proposal_file;
 pub mod publish;
 pub mod queue;
 pub mod sketch;

@@ -1,6 +1,7 @@
 //! A plan sent as a file (`POST /api/requests/plan`): GeoJSON, a zipped Shapefile, or (built
 //! with the `gdal` feature) a DXF drawing, read into the plan FeatureCollection that
-//! `POST /api/requests` takes (features with `role`).
+//! `POST /api/requests` takes (features with `role`). [`open`] reads any of them, its kind told
+//! by its bytes, into [`Contents`]; `app::proposal_file` makes proposed parcels of the same.
 //!
 //! A DXF holds the layers `BOUNDARY`, `LOTS`, `STREETS` and `PUBLIC`: closed polylines (or
 //! hatches) for the boundary, lots and public lands, polylines for street centre lines; each
@@ -21,6 +22,9 @@ use serde_json::{Map, Value, json};
 use crate::domain::geojson::raw_to_json;
 use crate::import::source::{self, ReadItem};
 
+mod dxf;
+pub use dxf::{Drawing, MAX_LABELS};
+
 /// Most entries in a zipped plan.
 pub const MAX_ENTRIES: usize = 64;
 /// Most bytes a zipped plan may unpack to.
@@ -40,29 +44,95 @@ pub enum PlanFileError {
     TooLarge(String),
 }
 
+/// What a plan or proposal file holds, read but not yet made into either.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Contents {
+    /// A GeoJSON FeatureCollection, and the CRS its (2008) `crs` member names, if any.
+    GeoJson {
+        collection: Value,
+        declared_crs: Option<String>,
+    },
+    /// A zipped Shapefile's records as one FeatureCollection (each with `role` when its
+    /// shapefile's name gives one), and the distinct CRSs their `.prj` files name.
+    Shapefile {
+        collection: Value,
+        declared_crs: Vec<String>,
+    },
+    /// A DXF drawing's entities.
+    Dxf(Drawing),
+}
+
 /// Reads a plan file named `name` into a plan FeatureCollection.
 pub fn read(name: &str, bytes: &[u8]) -> Result<Value, PlanFileError> {
+    match open(name, bytes)? {
+        Contents::GeoJson { collection, .. } | Contents::Shapefile { collection, .. } => {
+            Ok(collection)
+        }
+        Contents::Dxf(d) => d.plan(),
+    }
+}
+
+/// Reads a file named `name`, its kind told by its bytes: a zip archive (of shapefiles), a DXF
+/// drawing, or GeoJSON (also told by a `.geojson` or `.json` name). A file named `.dxf` whose
+/// bytes are not a drawing's, and any other kind, is [`PlanFileError::Unsupported`].
+pub fn open(name: &str, bytes: &[u8]) -> Result<Contents, PlanFileError> {
     let lower = name.to_ascii_lowercase();
     if bytes.starts_with(b"PK\x03\x04") {
-        return read_zip(bytes);
+        let (collection, declared_crs) = read_zip(bytes)?;
+        return Ok(Contents::Shapefile {
+            collection,
+            declared_crs,
+        });
     }
-    if lower.ends_with(".geojson") || lower.ends_with(".json") || bytes.first() == Some(&b'{') {
-        let v: Value = serde_json::from_slice(bytes)
+    if looks_like_dxf(bytes) {
+        return Ok(Contents::Dxf(dxf::read(bytes)?));
+    }
+    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = text.trim_ascii_start();
+    if !lower.ends_with(".dxf")
+        && (lower.ends_with(".geojson") || lower.ends_with(".json") || text.first() == Some(&b'{'))
+    {
+        let v: Value = serde_json::from_slice(text)
             .map_err(|e| PlanFileError::Invalid(format!("{name} is not valid GeoJSON: {e}")))?;
         if v.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
             return Err(PlanFileError::Invalid(format!(
                 "{name} is not a GeoJSON FeatureCollection"
             )));
         }
-        return Ok(v);
+        let declared_crs = v
+            .pointer("/crs/properties/name")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        return Ok(Contents::GeoJson {
+            collection: v,
+            declared_crs,
+        });
     }
     if lower.ends_with(".dxf") {
-        return read_dxf(bytes);
+        return Err(PlanFileError::Unsupported(format!(
+            "{name} is named as a DXF but its bytes are not a DXF drawing's (an ASCII DXF \
+             begins with the group code 0 and SECTION): save the drawing as DXF again"
+        )));
     }
     Err(PlanFileError::Unsupported(format!(
-        "{name} is neither GeoJSON nor a zipped Shapefile: send a .geojson or a .zip of \
-         boundary, lots, streets and public shapefiles"
+        "{name} is neither GeoJSON, a zipped Shapefile nor a DXF drawing: send a .geojson, a \
+         .zip of shapefiles (each with its .dbf, .shx and .prj) or a .dxf"
     )))
+}
+
+/// Whether bytes begin as a DXF drawing: binary DXF's sentinel, or an ASCII DXF's first group
+/// (code 0 and `SECTION`, or a 999 comment).
+pub fn looks_like_dxf(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"AutoCAD Binary DXF") {
+        return true;
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(256)]);
+    let mut lines = head.trim_start_matches('\u{feff}').lines().map(str::trim);
+    match (lines.next(), lines.next()) {
+        (Some("0"), Some(second)) => second.eq_ignore_ascii_case("SECTION"),
+        (Some("999"), Some(_)) => true,
+        _ => false,
+    }
 }
 
 /// The role a shapefile's name gives its records, if any.
@@ -76,7 +146,8 @@ fn role_of(stem: &str) -> Option<&'static str> {
     }
 }
 
-fn read_zip(bytes: &[u8]) -> Result<Value, PlanFileError> {
+/// A zipped Shapefile's records, and the distinct CRSs its shapefiles declare.
+fn read_zip(bytes: &[u8]) -> Result<(Value, Vec<String>), PlanFileError> {
     let bad = |e: zip::result::ZipError| {
         PlanFileError::Invalid(format!("the zip archive is damaged: {e}"))
     };
@@ -138,6 +209,7 @@ fn read_zip(bytes: &[u8]) -> Result<Value, PlanFileError> {
         ));
     }
     let mut features = Vec::new();
+    let mut declared: Vec<String> = Vec::new();
     for shp in shapefiles {
         let stem = shp
             .file_stem()
@@ -146,6 +218,11 @@ fn read_zip(bytes: &[u8]) -> Result<Value, PlanFileError> {
         let role = role_of(&stem);
         let src = source::open(&shp, None, None, Default::default())
             .map_err(|e| PlanFileError::Invalid(e.to_string()))?;
+        if let Some(crs) = src.declared_crs()
+            && !declared.contains(&crs)
+        {
+            declared.push(crs);
+        }
         let mut problems = Vec::new();
         src.read_all(&mut |item| {
             match item {
@@ -178,121 +255,10 @@ fn read_zip(bytes: &[u8]) -> Result<Value, PlanFileError> {
             return Err(PlanFileError::Invalid(format!("{stem}.shp: {p}")));
         }
     }
-    Ok(json!({"type": "FeatureCollection", "features": features}))
-}
-
-#[cfg(not(feature = "gdal"))]
-fn read_dxf(_: &[u8]) -> Result<Value, PlanFileError> {
-    Err(PlanFileError::Unsupported(
-        "this server reads DXF plans only when built with the gdal feature: export the layers \
-         BOUNDARY, LOTS, STREETS and PUBLIC to GeoJSON or a zipped Shapefile (ogr2ogr can)"
-            .into(),
+    Ok((
+        json!({"type": "FeatureCollection", "features": features}),
+        declared,
     ))
-}
-
-/// A DXF's entities read through GDAL into the plan's features.
-#[cfg(feature = "gdal")]
-fn read_dxf(bytes: &[u8]) -> Result<Value, PlanFileError> {
-    use crate::domain::RawGeometry;
-    use geo::{Contains, Coord, Distance, Euclidean, LineString, Point, Polygon};
-    let dir = tempfile::tempdir()
-        .map_err(|e| PlanFileError::Invalid(format!("no room to read the plan: {e}")))?;
-    let path = dir.path().join("plan.dxf");
-    std::fs::write(&path, bytes)
-        .map_err(|e| PlanFileError::Invalid(format!("no room to read the plan: {e}")))?;
-    let src = source::open(&path, None, None, Default::default())
-        .map_err(|e| PlanFileError::Invalid(format!("the DXF cannot be read: {e}")))?;
-    let (mut areas, mut lines, mut labels) = (Vec::new(), Vec::new(), Vec::new());
-    let closed = |l: &[Coord]| l.len() >= 4 && l.first() == l.last();
-    src.read_all(&mut |item| {
-        if let ReadItem::Record(r) = item {
-            let prop = |k: &str| {
-                r.properties
-                    .iter()
-                    .find(|(key, _)| key.eq_ignore_ascii_case(k))
-                    .and_then(|(_, v)| v.as_str())
-                    .map(|s| s.trim().to_string())
-            };
-            let layer = prop("Layer").unwrap_or_default().to_ascii_uppercase();
-            let text = prop("Text");
-            match r.geometry {
-                Ok(Some(RawGeometry::Polygon(rings))) => {
-                    if let Some(outer) = rings.into_iter().next() {
-                        areas.push((layer, outer));
-                    }
-                }
-                Ok(Some(RawGeometry::LineString(l))) if closed(&l) && layer != "STREETS" => {
-                    areas.push((layer, l))
-                }
-                Ok(Some(RawGeometry::LineString(l))) if layer == "STREETS" => lines.push(l),
-                Ok(Some(RawGeometry::Point(p))) => {
-                    if let Some(t) = text {
-                        labels.push((layer, p, t));
-                    }
-                }
-                _ => {}
-            }
-        }
-        if areas.len() + lines.len() > crate::domain::checks::plan::MAX_PLAN_FEATURES {
-            return Err(source::Stop);
-        }
-        Ok(())
-    })
-    .map_err(|e| PlanFileError::Invalid(e.to_string()))?;
-    if !areas.iter().any(|(l, _)| l == "LOTS") {
-        return Err(PlanFileError::Invalid(
-            "the DXF has no closed polyline on the layer LOTS: draw each lot as a closed \
-             polyline (and the boundary on BOUNDARY, street centre lines on STREETS)"
-                .into(),
-        ));
-    }
-    let ring = |c: &[Coord]| Value::from(c.iter().map(|p| json!([p.x, p.y])).collect::<Vec<_>>());
-    let mut features = Vec::new();
-    for (layer, outer) in &areas {
-        let role = match layer.as_str() {
-            "BOUNDARY" => "boundary",
-            "LOTS" => "lot",
-            "PUBLIC" => "public",
-            _ => continue,
-        };
-        let mut props = json!({"role": role});
-        if role == "lot" {
-            let poly = Polygon::new(LineString(outer.clone()), vec![]);
-            if let Some((_, _, t)) = labels
-                .iter()
-                .find(|(l, p, _)| l == "LOTS" && poly.contains(&Point(*p)))
-            {
-                props["parcel_no"] = json!(t);
-            }
-        }
-        features.push(json!({"type": "Feature", "properties": props,
-            "geometry": {"type": "Polygon", "coordinates": [ring(outer)]}}));
-    }
-    let width_of = |t: &str| -> Option<f64> {
-        let t = t.trim().to_ascii_lowercase();
-        let t = t.strip_prefix("w=").unwrap_or(&t);
-        t.trim_end_matches('m').trim().parse::<f64>().ok()
-    };
-    for l in &lines {
-        let line = LineString(l.clone());
-        let mut near: Vec<(f64, &String)> = labels
-            .iter()
-            .filter(|(layer, _, _)| layer == "STREETS")
-            .map(|(_, p, t)| (Euclidean.distance(&Point(*p), &line), t))
-            .collect();
-        near.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let mut props = json!({"role": "street"});
-        if let Some((_, t)) = near.iter().find(|(_, t)| width_of(t).is_some()) {
-            props["width_m"] = json!(width_of(t));
-        }
-        if let Some((_, t)) = near.iter().find(|(_, t)| width_of(t).is_none()) {
-            let arabic = t.chars().any(|c| ('\u{0600}'..='\u{06FF}').contains(&c));
-            props[if arabic { "name_ar" } else { "name_en" }] = json!(t);
-        }
-        features.push(json!({"type": "Feature", "properties": props,
-            "geometry": {"type": "LineString", "coordinates": ring(l)}}));
-    }
-    Ok(json!({"type": "FeatureCollection", "features": features}))
 }
 
 #[cfg(test)]
@@ -329,5 +295,34 @@ mod tests {
         );
         assert_eq!(role_of("LOTS"), Some("lot"));
         assert_eq!(role_of("roads"), None);
+    }
+
+    #[test]
+    fn the_kind_is_told_by_the_bytes() {
+        assert!(looks_like_dxf(b"  0\r\nSECTION\r\n  2\r\nHEADER\r\n"));
+        assert!(looks_like_dxf(b"\xEF\xBB\xBF0\nSECTION\n"));
+        assert!(looks_like_dxf(b"999\ndrawn by CAD\n0\nSECTION\n"));
+        assert!(looks_like_dxf(b"AutoCAD Binary DXF\r\n\x1a\0"));
+        assert!(!looks_like_dxf(b""));
+        assert!(!looks_like_dxf(b"\x89PNG\r\n\x1a\n"));
+        assert!(!looks_like_dxf(b"{\"type\": \"FeatureCollection\"}"));
+        // A picture named as a drawing is not read as one.
+        assert!(matches!(
+            open("lots.dxf", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(PlanFileError::Unsupported(_))
+        ));
+        assert!(matches!(
+            open("lots.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"),
+            Err(PlanFileError::Unsupported(_))
+        ));
+        // GeoJSON by its first byte, after a byte-order mark and blanks; its `crs` member kept.
+        let fc = b"\xEF\xBB\xBF\n {\"type\": \"FeatureCollection\", \"features\": [], \
+            \"crs\": {\"type\": \"name\", \"properties\": {\"name\": \"urn:ogc:def:crs:EPSG::32639\"}}}";
+        match open("upload", fc) {
+            Ok(Contents::GeoJson { declared_crs, .. }) => {
+                assert_eq!(declared_crs.as_deref(), Some("urn:ogc:def:crs:EPSG::32639"))
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

@@ -356,7 +356,7 @@ pub(crate) fn geometry_of(
 }
 
 /// Reprojects in place; a coordinate the CRS cannot take is a geometry problem.
-fn to_wgs84(raw: &mut RawGeometry, crs: &Crs) -> Result<(), GeometryProblem> {
+pub(crate) fn to_wgs84(raw: &mut RawGeometry, crs: &Crs) -> Result<(), GeometryProblem> {
     if crs.is_wgs84_geographic() {
         // ValidGeometry::new checks the range of longitudes and latitudes.
         return Ok(());

@@ -180,6 +180,24 @@ pub(super) fn paths(paths: &mut Map<String, Value>) {
             json!({"post": op(t, "Run every check without storing anything (surveyor), e.g. while drawing.", "checkRequest", Some(SUBMISSION), ("200", "{\"passed\", \"checks\"}"), &["400", "401", "403", "413"], false)}),
         ),
         (
+            "/api/requests/proposal-file",
+            json!({"post": {
+                "tags": [t], "summary": "Read a subdivision's or merge's proposed parcels from a file (surveyor); nothing is stored. A GeoJSON file, a zipped Shapefile or a DXF (with the gdal feature; else 415), told by its bytes, read as POST /api/requests/plan reads it. The parcels are the closed polygons: in a DXF those on the layer LOTS if any, else every closed polyline, numbered by the texts inside them; in GeoJSON or a Shapefile those with role lot if any, else every polygon, numbered by parcel_no. The answer is what POST /api/requests/check takes as proposed.", "operationId": "readProposalFile",
+                "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "GeoJSON, a .zip of shapefiles (with their .prj) or a DXF; at most 50 MiB, a zip unpacked to at most 200 MiB."},
+                    "crs": {"type": "string", "description": "The CRS of the file's coordinates: EPSG:4326, EPSG:32639, EPSG:9359, EPSG:20439 or EPSG:8839. Default: the one the file declares (a Shapefile's .prj, a GeoJSON crs member), else EPSG:32639 for a DXF and EPSG:4326 for the others."}}}}}},
+                "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+                "responses": {
+                    "200": {"description": "{\"type\": \"FeatureCollection\", \"source_crs\": \"EPSG:32639\", \"features\": [{\"type\": \"Feature\", \"properties\": {\"parcel_no\": string | null}, \"geometry\": Polygon}]}: the parcels in EPSG:4326, longitude first.", "content": {"application/geo+json": {"schema": {"type": "object"}}}},
+                    "400": failure("Not a multipart form with a file part, a damaged file, a CRS not taken, a coordinate out of the CRS's range, or no polygon; the description says what to draw (closed polylines on a layer LOTS, numbers as texts inside)."),
+                    "401": failure("No valid session: sign in with POST /api/auth/login."),
+                    "403": failure("The caller is not a surveyor (or a cookie-borne call from another origin)."),
+                    "413": failure("The file is over 50 MiB, or the zip unpacks to more than 200 MiB (a zip bomb)."),
+                    "415": failure("Not GeoJSON, a zipped Shapefile or a DXF (a DXF too when the server is built without the gdal feature); the description says what to send."),
+                },
+            }}),
+        ),
+        (
             "/api/requests/{id}",
             json!({
                 "parameters": path_id("id", "The request's number."),
