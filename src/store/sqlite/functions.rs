@@ -109,3 +109,10 @@ pub fn register(db: NonNull<ffi::sqlite3>) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Whether the connection is inside a transaction (SQLite's autocommit mode is off).
+pub(super) fn in_transaction(db: NonNull<ffi::sqlite3>) -> bool {
+    // SAFETY: `db` is the open connection sqlx locked for the caller; `sqlite3_get_autocommit`
+    // only reads its flag.
+    unsafe { ffi::sqlite3_get_autocommit(db.as_ptr()) == 0 }
+}

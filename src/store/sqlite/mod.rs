@@ -77,6 +77,21 @@ impl SqliteStore {
                         .map_err(|e| sqlx::Error::Configuration(e.into()))
                 })
             })
+            .after_release(|conn, _| {
+                Box::pin(async move {
+                    // A unit of work that met an error mid-way (a full disk, say) can leave the
+                    // connection out of step: SQLite rolled the transaction back by itself while
+                    // sqlx still counts it open, so that every later BEGIN on it would fail. Such
+                    // a connection is closed, not handed out again. `lock_handle` waits for the
+                    // rollback sqlx queued when the transaction was dropped.
+                    let open = {
+                        let mut handle = conn.lock_handle().await?;
+                        functions::in_transaction(handle.as_raw_handle())
+                    };
+                    let depth = <sqlx::sqlite::SqliteTransactionManager as sqlx::TransactionManager>::get_transaction_depth(conn);
+                    Ok(!open && depth == 0)
+                })
+            })
             .connect_with(options)
             .await
             .map_err(open_err)?;

@@ -443,3 +443,35 @@ impl UnitOfWork for SqliteUnit {
             .map_err(StoreError::query("committing"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sqlite::SqliteStore;
+
+    /// A transaction SQLite ended by itself (as it does on some errors, a full disk among them)
+    /// while sqlx still counts it open: the connection is closed on release, and every later unit
+    /// of work begins on a sound one.
+    #[tokio::test]
+    async fn a_connection_whose_transaction_sqlite_ended_is_not_reused() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("s.gpkg"), true)
+            .await
+            .unwrap();
+        for _ in 0..3 {
+            let mut unit = SqliteUnit::begin(&store.pool).await.unwrap();
+            sqlx::query("ROLLBACK")
+                .execute(&mut *unit.tx)
+                .await
+                .unwrap();
+            drop(unit);
+        }
+        for i in 0..12 {
+            let unit = SqliteUnit::begin(&store.pool).await;
+            assert!(unit.is_ok(), "unit {i}: {:?}", unit.err());
+            if let Ok(u) = unit {
+                u.tx.commit().await.unwrap();
+            }
+        }
+    }
+}
